@@ -1,0 +1,61 @@
+// swift-tools-version: 6.0
+//
+// NucleiSeg: nucleus segmentation with a MobileNetV2 U-Net on CPU.
+//
+// Layers (a lower one never imports a higher one):
+//   C shims (CDNNL, CLibPNG, CLibTIFF, _CKernels, _CImageIO)
+//   -> NucleiTensor (tensor, autodiff, kernels)
+//   -> NucleiNN (modules, layers, loss, Adam, safetensors)
+//   -> NucleiImaging (image files, datasets, preprocessing)  [no tensor dependency]
+//   -> NucleiAnalysis (metrics, instances, measurements)     [no tensor dependency]
+//   -> NucleiSeg (model, training, prediction, figures, report)
+//   -> nucleiseg (command line)
+import PackageDescription
+
+let optimize: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+let optimizeC: [CSetting] = [.unsafeFlags(["-O3", "-fopenmp"])]
+
+let package = Package(
+    name: "NucleiSeg",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "nucleiseg", targets: ["nucleiseg"]),
+        .library(name: "NucleiSeg", targets: ["NucleiSeg"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Layer 1: system libraries and our own C glue.
+        .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
+        .systemLibrary(name: "CLibPNG", path: "Sources/CLibPNG", pkgConfig: "libpng16"),
+        .systemLibrary(name: "CLibTIFF", path: "Sources/CLibTIFF", pkgConfig: "libtiff-4"),
+        .target(
+            name: "_CKernels", dependencies: ["CDNNL"], cSettings: optimizeC,
+            linkerSettings: [.linkedLibrary("dnnl"), .linkedLibrary("gomp")]),
+        .target(
+            name: "_CImageIO", dependencies: ["CLibPNG", "CLibTIFF"], cSettings: [.unsafeFlags(["-O2"])],
+            linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("tiff")]),
+        // Layer 2: tensor engine.
+        .target(name: "NucleiTensor", dependencies: ["_CKernels"], swiftSettings: optimize),
+        // Layer 3: neural-network layers, optimizer, checkpoints.
+        .target(name: "NucleiNN", dependencies: ["NucleiTensor"], swiftSettings: optimize),
+        // Layer 4: images and datasets.
+        .target(name: "NucleiImaging", dependencies: ["_CImageIO"], swiftSettings: optimize),
+        // Layer 5: metrics and instances (pure Swift), then the segmentation pipeline.
+        .target(name: "NucleiAnalysis", swiftSettings: optimize),
+        .target(
+            name: "NucleiSeg", dependencies: ["NucleiNN", "NucleiImaging", "NucleiAnalysis"],
+            resources: [.copy("Resources")], swiftSettings: optimize),
+        // Layer 6: command line.
+        .executableTarget(
+            name: "nucleiseg",
+            dependencies: ["NucleiSeg", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: optimize),
+        .testTarget(name: "NucleiTensorTests", dependencies: ["NucleiTensor"], swiftSettings: optimize),
+        .testTarget(name: "NucleiNNTests", dependencies: ["NucleiNN"], resources: [.copy("Resources")], swiftSettings: optimize),
+        .testTarget(name: "NucleiImagingTests", dependencies: ["NucleiImaging"], swiftSettings: optimize),
+        .testTarget(name: "NucleiAnalysisTests", dependencies: ["NucleiAnalysis"], swiftSettings: optimize),
+        .testTarget(name: "NucleiSegTests", dependencies: ["NucleiSeg"], swiftSettings: optimize),
+    ]
+)

@@ -1,0 +1,3 @@
+@_exported import NucleiAnalysis
+@_exported import NucleiImaging
+@_exported import NucleiNN

@@ -1,0 +1,1 @@
+#include "nucleiseg_imageio.h"

@@ -1,0 +1,10 @@
+import ArgumentParser
+import NucleiSeg
+
+@main
+struct NucleiSegCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nucleiseg",
+        abstract: "Segment cell nuclei in microscopy images with a MobileNetV2 U-Net, on CPU.",
+        subcommands: [])
+}
