@@ -8,6 +8,7 @@
 //   -> NucleiNN (modules, layers, loss, Adam, safetensors)
 //   -> NucleiImaging (image files, datasets, preprocessing)  [no tensor dependency]
 //   -> NucleiAnalysis (metrics, instances, measurements)     [no tensor dependency]
+//   -> NucleiFigures (raster drawing, charts, HTML report)   [no dependency]
 //   -> NucleiSeg (model, training, prediction, figures, report)
 //   -> nucleiseg (command line)
 import PackageDescription
@@ -44,8 +45,9 @@ let package = Package(
         .target(name: "NucleiImaging", dependencies: ["_CImageIO"], swiftSettings: optimize),
         // Layer 5: metrics and instances (pure Swift), then the segmentation pipeline.
         .target(name: "NucleiAnalysis", swiftSettings: optimize),
+        .target(name: "NucleiFigures", swiftSettings: optimize),
         .target(
-            name: "NucleiSeg", dependencies: ["NucleiNN", "NucleiImaging", "NucleiAnalysis"],
+            name: "NucleiSeg", dependencies: ["NucleiNN", "NucleiImaging", "NucleiAnalysis", "NucleiFigures"],
             resources: [.copy("Resources")], swiftSettings: optimize),
         // Layer 6: command line.
         .executableTarget(
@@ -56,6 +58,7 @@ let package = Package(
         .testTarget(name: "NucleiNNTests", dependencies: ["NucleiNN"], resources: [.copy("Resources")], swiftSettings: optimize),
         .testTarget(name: "NucleiImagingTests", dependencies: ["NucleiImaging"], swiftSettings: optimize),
         .testTarget(name: "NucleiAnalysisTests", dependencies: ["NucleiAnalysis"], swiftSettings: optimize),
+        .testTarget(name: "NucleiFiguresTests", dependencies: ["NucleiFigures"], swiftSettings: optimize),
         .testTarget(name: "NucleiSegTests", dependencies: ["NucleiSeg"], swiftSettings: optimize),
     ]
 )

@@ -1,3 +1,4 @@
 @_exported import NucleiAnalysis
 @_exported import NucleiImaging
 @_exported import NucleiNN
+@_exported import NucleiFigures

@@ -39,4 +39,70 @@ public protocol BatchNormKernels: Sendable {
         gammaGradient: UnsafeMutablePointer<Float>, betaGradient: UnsafeMutablePointer<Float>)
 }
 
-public typealias ComputeKernels = ConvolutionKernels & BatchNormKernels
+
+/// Transposed convolution (Keras `Conv2DTranspose`) expressed through the convolution it inverts.
+///
+/// `geometry` describes the *forward convolution* that maps the transposed convolution's output
+/// shape back to its input shape: the transposed input is shaped like `geometry`'s output
+/// (`[batch, outputHeight, outputWidth, outputChannels]`), the transposed output like its input
+/// (`[batch, inputHeight, inputWidth, inputChannels]`). The weights are that convolution's,
+/// `[kh, kw, inputChannels, outputChannels]`, which is byte for byte the Keras `Conv2DTranspose`
+/// kernel `[kh, kw, filters, inputChannels]`. Bias has `geometry.inputChannels` (= filters) values.
+/// For Keras padding 'same' with stride 2 and kernel 3 the convolution pads top 0, bottom 1,
+/// left 0, right 1, so an HxW input becomes 2Hx2W.
+public protocol TransposedConvolutionKernels: Sendable {
+    func transposedConvolutionForward(
+        _ geometry: ConvolutionGeometry, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
+        bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>)
+    func transposedConvolutionBackwardData(
+        _ geometry: ConvolutionGeometry, outputGradient: UnsafePointer<Float>, weights: UnsafePointer<Float>,
+        inputGradient: UnsafeMutablePointer<Float>)
+    func transposedConvolutionBackwardWeights(
+        _ geometry: ConvolutionGeometry, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
+        weightsGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>?)
+}
+
+/// The identities that make a transposed convolution out of the three convolution passes.
+/// A fast implementation may override them (e.g. with a dedicated deconvolution primitive).
+extension TransposedConvolutionKernels where Self: ConvolutionKernels {
+    public func transposedConvolutionForward(
+        _ geometry: ConvolutionGeometry, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
+        bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>
+    ) {
+        convolutionBackwardData(geometry, outputGradient: input, weights: weights, inputGradient: output)
+        if let bias {
+            let channels = geometry.inputChannels
+            let rows = geometry.inputCount / channels
+            for row in 0..<rows {
+                let base = output + row * channels
+                for channel in 0..<channels { base[channel] += bias[channel] }
+            }
+        }
+    }
+
+    public func transposedConvolutionBackwardData(
+        _ geometry: ConvolutionGeometry, outputGradient: UnsafePointer<Float>, weights: UnsafePointer<Float>,
+        inputGradient: UnsafeMutablePointer<Float>
+    ) {
+        convolutionForward(geometry, input: outputGradient, weights: weights, bias: nil, output: inputGradient)
+    }
+
+    public func transposedConvolutionBackwardWeights(
+        _ geometry: ConvolutionGeometry, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
+        weightsGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>?
+    ) {
+        convolutionBackwardWeights(
+            geometry, input: outputGradient, outputGradient: input, weightsGradient: weightsGradient, biasGradient: nil)
+        if let biasGradient {
+            let channels = geometry.inputChannels
+            let rows = geometry.inputCount / channels
+            for channel in 0..<channels { biasGradient[channel] = 0 }
+            for row in 0..<rows {
+                let base = outputGradient + row * channels
+                for channel in 0..<channels { biasGradient[channel] += base[channel] }
+            }
+        }
+    }
+}
+
+public typealias ComputeKernels = ConvolutionKernels & TransposedConvolutionKernels & BatchNormKernels
