@@ -55,10 +55,10 @@ let package = Package(
             dependencies: ["NucleiSeg", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: optimize),
         .testTarget(name: "NucleiTensorTests", dependencies: ["NucleiTensor"], swiftSettings: optimize),
-        .testTarget(name: "NucleiNNTests", dependencies: ["NucleiNN"], resources: [.copy("Resources")], swiftSettings: optimize),
+        .testTarget(name: "NucleiNNTests", dependencies: ["NucleiNN"], swiftSettings: optimize),
         .testTarget(name: "NucleiImagingTests", dependencies: ["NucleiImaging"], swiftSettings: optimize),
         .testTarget(name: "NucleiAnalysisTests", dependencies: ["NucleiAnalysis"], swiftSettings: optimize),
         .testTarget(name: "NucleiFiguresTests", dependencies: ["NucleiFigures"], swiftSettings: optimize),
-        .testTarget(name: "NucleiSegTests", dependencies: ["NucleiSeg"], swiftSettings: optimize),
+        .testTarget(name: "NucleiSegTests", dependencies: ["NucleiSeg"], resources: [.copy("Resources")], swiftSettings: optimize),
     ]
 )

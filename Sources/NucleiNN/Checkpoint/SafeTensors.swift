@@ -1,0 +1,128 @@
+import Foundation
+
+/// The safetensors format: an 8-byte little-endian header length, a JSON header mapping each
+/// tensor name to `{dtype, shape, data_offsets}` (plus an optional `__metadata__` string map),
+/// then the raw little-endian data. Only F32 tensors are read and written here.
+public struct SafeTensorsFile: Sendable {
+    public var tensors: [String: Tensor]
+    public var metadata: [String: String]
+
+    public init(tensors: [String: Tensor] = [:], metadata: [String: String] = [:]) {
+        self.tensors = tensors
+        self.metadata = metadata
+    }
+
+    /// Largest header accepted: real headers are kilobytes; this refuses garbage lengths early.
+    static let maximumHeaderLength = 100 << 20
+
+    /// Reads a safetensors file.
+    /// - Throws: `CheckpointError` naming the file when it is missing, truncated, or not safetensors.
+    public init(contentsOf url: URL) throws {
+        let path = url.path
+        guard FileManager.default.fileExists(atPath: path) else { throw CheckpointError.fileNotFound(path: path) }
+        let data: Data
+        do { data = try Data(contentsOf: url, options: .mappedIfSafe) } catch {
+            throw CheckpointError.unreadable(path: path, reason: error.localizedDescription)
+        }
+        guard data.count >= 8 else {
+            throw CheckpointError.notSafeTensors(path: path, reason: "file has \(data.count) bytes, fewer than the 8-byte header length")
+        }
+        var headerLength: UInt64 = 0
+        for index in 0..<8 { headerLength |= UInt64(data[data.startIndex + index]) << (8 * UInt64(index)) }
+        guard headerLength >= 2, headerLength <= UInt64(Self.maximumHeaderLength) else {
+            throw CheckpointError.notSafeTensors(path: path, reason: "header length \(headerLength) is not plausible")
+        }
+        guard UInt64(data.count) >= 8 + headerLength else {
+            throw CheckpointError.truncated(path: path, reason: "header claims \(headerLength) bytes but the file has \(data.count)")
+        }
+        let headerData = data.subdata(in: 8..<(8 + Int(headerLength)))
+        guard let header = (try? JSONSerialization.jsonObject(with: headerData)) as? [String: Any] else {
+            throw CheckpointError.notSafeTensors(path: path, reason: "the header is not a JSON object")
+        }
+        let dataStart = 8 + Int(headerLength)
+        let payloadLength = data.count - dataStart
+        var tensors: [String: Tensor] = [:]
+        var metadata: [String: String] = [:]
+        for (name, entry) in header {
+            if name == "__metadata__" {
+                if let map = entry as? [String: Any] {
+                    for (key, value) in map { metadata[key] = value as? String ?? "\(value)" }
+                }
+                continue
+            }
+            guard let info = entry as? [String: Any], let dtype = info["dtype"] as? String,
+                  let shape = (info["shape"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
+                  let offsets = (info["data_offsets"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
+                  offsets.count == 2, shape.allSatisfy({ $0 >= 0 })
+            else { throw CheckpointError.notSafeTensors(path: path, reason: "tensor '\(name)' has a malformed header entry") }
+            guard dtype == "F32" else { throw CheckpointError.unsupportedType(path: path, key: name, dtype: dtype) }
+            let count = shape.reduce(1, *)
+            guard offsets[0] >= 0, offsets[1] == offsets[0] + count * 4 else {
+                throw CheckpointError.notSafeTensors(path: path, reason: "tensor '\(name)' offsets \(offsets) do not fit shape \(shape)")
+            }
+            guard offsets[1] <= payloadLength else {
+                throw CheckpointError.truncated(path: path, reason: "tensor '\(name)' ends at byte \(offsets[1]) of a \(payloadLength)-byte payload")
+            }
+            tensors[name] = Tensor(shape: shape) { values in
+                data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+                    let source = raw.baseAddress! + dataStart + offsets[0]
+                    // Little-endian file on a little-endian host: a plain copy.
+                    UnsafeMutableRawPointer(values.baseAddress!).copyMemory(from: source, byteCount: count * 4)
+                }
+            }
+        }
+        self.tensors = tensors
+        self.metadata = metadata
+    }
+
+    /// The encoded file: header (sorted keys, padded to 8 bytes) then data in key order.
+    public func encoded() -> Data {
+        let names = tensors.keys.sorted()
+        var offset = 0
+        var header: [String: Any] = [:]
+        for name in names {
+            let tensor = tensors[name]!
+            header[name] = ["dtype": "F32", "shape": tensor.shape, "data_offsets": [offset, offset + tensor.count * 4]] as [String: Any]
+            offset += tensor.count * 4
+        }
+        if !metadata.isEmpty { header["__metadata__"] = metadata }
+        var headerData = (try? JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])) ?? Data("{}".utf8)
+        while headerData.count % 8 != 0 { headerData.append(0x20) }
+        var result = Data(capacity: 8 + headerData.count + offset)
+        var length = UInt64(headerData.count).littleEndian
+        withUnsafeBytes(of: &length) { result.append(contentsOf: $0) }
+        result.append(headerData)
+        for name in names {
+            tensors[name]!.withUnsafeBufferPointer { values in
+                result.append(UnsafeBufferPointer(start: UnsafeRawPointer(values.baseAddress!).assumingMemoryBound(to: UInt8.self), count: values.count * 4))
+            }
+        }
+        return result
+    }
+
+    /// Writes atomically: a temporary file in the same folder, then a rename, so a crash or
+    /// Ctrl-C never leaves a half-written checkpoint under the final name.
+    public func write(to url: URL) throws {
+        try AtomicFile.write(encoded(), to: url)
+    }
+}
+
+/// Atomic file replacement (temporary file + rename in the same folder).
+public enum AtomicFile {
+    public static func write(_ data: Data, to url: URL) throws {
+        let folder = url.deletingLastPathComponent()
+        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+        do {
+            try data.write(to: temporary)
+            if rename(temporary.path, url.path) != 0 {
+                throw CheckpointError.unwritable(path: url.path, reason: String(cString: strerror(errno)))
+            }
+        } catch let error as CheckpointError {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw CheckpointError.unwritable(path: url.path, reason: error.localizedDescription)
+        }
+    }
+}

@@ -1,0 +1,57 @@
+/// SplitMix64: a tiny, fast generator whose sequence is the same on every machine for a seed.
+///
+/// Used for weight initialisation, shuffling and augmentation so that a run is reproducible.
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var mixed = state
+        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+        return mixed ^ (mixed >> 31)
+    }
+
+    /// Uniform in [0, 1) with 24 bits of precision.
+    public mutating func nextUnitFloat() -> Float { Float(next() >> 40) * 0x1p-24 }
+
+    /// Standard normal sample (Box-Muller).
+    public mutating func nextNormal() -> Float {
+        let u1 = max(Double(next() >> 11) * 0x1p-53, 1e-300)
+        let u2 = Double(next() >> 11) * 0x1p-53
+        return Float((-2 * _log(u1)).squareRoot() * _cos(2 * Double.pi * u2))
+    }
+}
+
+// Free functions from the C library without importing Foundation into the numeric core.
+#if canImport(Glibc)
+import Glibc
+@inline(__always) func _log(_ x: Double) -> Double { Glibc.log(x) }
+@inline(__always) func _cos(_ x: Double) -> Double { Glibc.cos(x) }
+#elseif canImport(Darwin)
+import Darwin
+@inline(__always) func _log(_ x: Double) -> Double { Darwin.log(x) }
+@inline(__always) func _cos(_ x: Double) -> Double { Darwin.cos(x) }
+#endif
+
+extension Tensor {
+    /// Samples from normal(mean, standardDeviation) with a seeded generator.
+    public static func randomNormal(
+        _ shape: [Int], mean: Float = 0, standardDeviation: Float = 1, generator: inout SeededGenerator
+    ) -> Tensor {
+        Tensor(shape: shape) { values in
+            for index in 0..<values.count { values[index] = mean + standardDeviation * generator.nextNormal() }
+        }
+    }
+
+    /// Samples uniformly from [low, high) with a seeded generator.
+    public static func randomUniform(
+        _ shape: [Int], low: Float = 0, high: Float = 1, generator: inout SeededGenerator
+    ) -> Tensor {
+        Tensor(shape: shape) { values in
+            for index in 0..<values.count { values[index] = low + (high - low) * generator.nextUnitFloat() }
+        }
+    }
+}

@@ -1,0 +1,19 @@
+import ArgumentParser
+import Foundation
+import NucleiSeg
+
+/// Loads a checkpoint, turning a user error into a one-line message and a non-zero exit.
+func loadModel(path: String) throws -> UNet {
+    do {
+        return try ModelCheckpoint.load(from: URL(fileURLWithPath: path)).model
+    } catch {
+        throw userFailure(error)
+    }
+}
+
+/// Prints `error` as one line on standard error and returns the exit code to throw.
+func userFailure(_ error: Error) -> ExitCode {
+    let message = (error as? LocalizedError)?.errorDescription ?? String(describing: error)
+    FileHandle.standardError.write(Data(("error: " + message + "\n").utf8))
+    return ExitCode.failure
+}
