@@ -57,7 +57,7 @@ public struct DatasetReport: Sendable, CustomStringConvertible {
             nuclei += "; per image min \(low), median \(medianText), max \(high)"
         }
         lines.append(nuclei)
-        lines.append("sizes     \(counted(sizes)) (width x height)")
+        lines.append("sizes     \(counted(sizes)) [width x height]")
         lines.append("formats   \(counted(formats))")
         let bits = bitDepths.sorted { $0.key < $1.key }.map { "\($0.key)-bit (\($0.value))" }.joined(separator: ", ")
         lines.append("bit depth \(bits)")
