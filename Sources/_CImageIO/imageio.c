@@ -1,1 +1,469 @@
+// libpng/libtiff glue: setjmp/longjmp and libtiff handlers stay on the C side of this header.
+//
+// libpng reports errors by longjmp. Each PNG entry point below sets its own jump point and
+// returns an error code from it, so no Swift frame ever sits between setjmp and longjmp, and
+// everything the call allocated is released on that path (libpng structs, the output buffer).
+// libtiff reports through handler callbacks; the per-file TIFFOpenOptions handlers (libtiff
+// 4.5) copy the first message into the caller's error string instead of printing it.
 #include "nucleiseg_imageio.h"
+
+#include <png.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <tiffio.h>
+
+static void set_error(char *error, size_t capacity, const char *message) {
+    if (error != NULL && capacity > 0) snprintf(error, capacity, "%s", message);
+}
+
+// MARK: - PNG
+
+typedef struct png_context {
+    const uint8_t *data;
+    size_t size;
+    size_t offset;
+    char *error;
+    size_t error_capacity;
+} png_context;
+
+static void png_error_handler(png_structp png, png_const_charp message) {
+    png_context *context = (png_context *)png_get_error_ptr(png);
+    set_error(context->error, context->error_capacity, message);
+    png_longjmp(png, 1);
+}
+
+static void png_warning_handler(png_structp png, png_const_charp message) {
+    (void)png;
+    (void)message;  // Warnings (unknown or damaged ancillary chunks) do not stop decoding.
+}
+
+static void png_read_from_memory(png_structp png, png_bytep out, png_size_t count) {
+    png_context *context = (png_context *)png_get_io_ptr(png);
+    if (context->size - context->offset < count) {
+        png_error(png, "unexpected end of file (the PNG is truncated)");
+    }
+    memcpy(out, context->data + context->offset, count);
+    context->offset += count;
+}
+
+static int is_little_endian(void) {
+    const uint16_t probe = 1;
+    return *(const uint8_t *)&probe == 1;
+}
+
+// Header pass (output == NULL) or full decode into output.
+static int png_read_common(const uint8_t *data, size_t size, nsio_image_info *info, void *output,
+                           size_t output_bytes, char *error, size_t error_capacity) {
+    if (size < 8 || png_sig_cmp((png_const_bytep)data, 0, 8) != 0) {
+        set_error(error, error_capacity, "not a PNG file (the 8-byte PNG signature is missing)");
+        return NSIO_ERROR_DECODE;
+    }
+    png_context context = {data, size, 0, error, error_capacity};
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &context, png_error_handler,
+                                             png_warning_handler);
+    if (png == NULL) {
+        set_error(error, error_capacity, "out of memory creating the PNG reader");
+        return NSIO_ERROR_MEMORY;
+    }
+    png_infop png_info = png_create_info_struct(png);
+    if (png_info == NULL) {
+        png_destroy_read_struct(&png, NULL, NULL);
+        set_error(error, error_capacity, "out of memory creating the PNG reader");
+        return NSIO_ERROR_MEMORY;
+    }
+    if (setjmp(png_jmpbuf(png))) {
+        png_destroy_read_struct(&png, &png_info, NULL);
+        return NSIO_ERROR_DECODE;
+    }
+    png_set_read_fn(png, &context, png_read_from_memory);
+    png_read_info(png, png_info);
+
+    const int color_type = png_get_color_type(png, png_info);
+    const int bit_depth = png_get_bit_depth(png, png_info);
+    if (color_type == PNG_COLOR_TYPE_PALETTE) {
+        png_set_palette_to_rgb(png);
+        if (png_get_valid(png, png_info, PNG_INFO_tRNS)) png_set_tRNS_to_alpha(png);
+    } else if (color_type == PNG_COLOR_TYPE_GRAY && bit_depth < 8) {
+        png_set_expand_gray_1_2_4_to_8(png);
+    }
+    if (bit_depth == 16 && is_little_endian()) png_set_swap(png);
+    const int passes = png_set_interlace_handling(png);
+    png_read_update_info(png, png_info);
+
+    nsio_image_info result;
+    memset(&result, 0, sizeof result);
+    result.width = png_get_image_width(png, png_info);
+    result.height = png_get_image_height(png, png_info);
+    result.channels = png_get_channels(png, png_info);
+    result.bit_depth = png_get_bit_depth(png, png_info);
+    result.source_color_type = color_type;
+    result.source_bit_depth = bit_depth;
+    result.pages = 1;
+    result.samples_per_pixel = result.channels;
+    result.planar_config = 1;
+    result.sample_format = 1;
+    if (info != NULL) *info = result;
+
+    if (output != NULL) {
+        const size_t row_bytes = png_get_rowbytes(png, png_info);
+        const size_t expected = (size_t)result.width * (size_t)result.channels *
+                                (size_t)(result.bit_depth / 8);
+        if (row_bytes != expected || output_bytes / row_bytes != result.height ||
+            output_bytes % row_bytes != 0) {
+            png_destroy_read_struct(&png, &png_info, NULL);
+            set_error(error, error_capacity, "output buffer does not match the PNG header");
+            return NSIO_ERROR_BUFFER;
+        }
+        for (int pass = 0; pass < passes; pass++) {
+            for (uint32_t y = 0; y < result.height; y++) {
+                png_read_row(png, (png_bytep)output + (size_t)y * row_bytes, NULL);
+            }
+        }
+        png_read_end(png, NULL);
+    }
+    png_destroy_read_struct(&png, &png_info, NULL);
+    return NSIO_OK;
+}
+
+int nsio_png_read_info(const uint8_t *data, size_t size, nsio_image_info *info, char *error,
+                       size_t error_capacity) {
+    return png_read_common(data, size, info, NULL, 0, error, error_capacity);
+}
+
+int nsio_png_decode(const uint8_t *data, size_t size, void *output, size_t output_bytes,
+                    char *error, size_t error_capacity) {
+    if (output == NULL) {
+        set_error(error, error_capacity, "no output buffer");
+        return NSIO_ERROR_BUFFER;
+    }
+    return png_read_common(data, size, NULL, output, output_bytes, error, error_capacity);
+}
+
+typedef struct png_writer {
+    uint8_t *data;
+    size_t size;
+    size_t capacity;
+    char *error;
+    size_t error_capacity;
+} png_writer;
+
+static void png_write_to_memory(png_structp png, png_bytep bytes, png_size_t count) {
+    png_writer *writer = (png_writer *)png_get_io_ptr(png);
+    if (writer->capacity - writer->size < count) {
+        size_t capacity = writer->capacity == 0 ? 4096 : writer->capacity;
+        while (capacity - writer->size < count) capacity *= 2;
+        uint8_t *grown = (uint8_t *)realloc(writer->data, capacity);
+        if (grown == NULL) png_error(png, "out of memory while encoding the PNG");
+        writer->data = grown;
+        writer->capacity = capacity;
+    }
+    memcpy(writer->data + writer->size, bytes, count);
+    writer->size += count;
+}
+
+static void png_flush_nothing(png_structp png) { (void)png; }
+
+static void png_write_error_handler(png_structp png, png_const_charp message) {
+    png_writer *writer = (png_writer *)png_get_error_ptr(png);
+    set_error(writer->error, writer->error_capacity, message);
+    png_longjmp(png, 1);
+}
+
+int nsio_png_encode(const void *samples, uint32_t width, uint32_t height, int32_t channels,
+                    int32_t bit_depth, uint8_t **png_out, size_t *png_size, char *error,
+                    size_t error_capacity) {
+    static const int color_types[5] = {0, PNG_COLOR_TYPE_GRAY, PNG_COLOR_TYPE_GRAY_ALPHA,
+                                       PNG_COLOR_TYPE_RGB, PNG_COLOR_TYPE_RGB_ALPHA};
+    if (samples == NULL || png_out == NULL || png_size == NULL || channels < 1 || channels > 4 ||
+        (bit_depth != 8 && bit_depth != 16) || width == 0 || height == 0) {
+        set_error(error, error_capacity, "invalid arguments for PNG encoding");
+        return NSIO_ERROR_UNSUPPORTED;
+    }
+    *png_out = NULL;
+    *png_size = 0;
+    png_writer writer = {NULL, 0, 0, error, error_capacity};
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &writer,
+                                              png_write_error_handler, png_warning_handler);
+    if (png == NULL) {
+        set_error(error, error_capacity, "out of memory creating the PNG writer");
+        return NSIO_ERROR_MEMORY;
+    }
+    png_infop png_info = png_create_info_struct(png);
+    if (png_info == NULL) {
+        png_destroy_write_struct(&png, NULL);
+        set_error(error, error_capacity, "out of memory creating the PNG writer");
+        return NSIO_ERROR_MEMORY;
+    }
+    if (setjmp(png_jmpbuf(png))) {
+        png_destroy_write_struct(&png, &png_info);
+        free(writer.data);
+        return NSIO_ERROR_DECODE;
+    }
+    png_set_write_fn(png, &writer, png_write_to_memory, png_flush_nothing);
+    png_set_IHDR(png, png_info, width, height, bit_depth, color_types[channels],
+                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_write_info(png, png_info);
+    if (bit_depth == 16 && is_little_endian()) png_set_swap(png);
+    const size_t row_bytes = (size_t)width * (size_t)channels * (size_t)(bit_depth / 8);
+    for (uint32_t y = 0; y < height; y++) {
+        png_write_row(png, (png_const_bytep)samples + (size_t)y * row_bytes);
+    }
+    png_write_end(png, NULL);
+    png_destroy_write_struct(&png, &png_info);
+    *png_out = writer.data;
+    *png_size = writer.size;
+    return NSIO_OK;
+}
+
+void nsio_free(void *pointer) { free(pointer); }
+
+// MARK: - TIFF
+
+typedef struct tiff_context {
+    const uint8_t *data;
+    toff_t size;
+    toff_t offset;
+    char *error;
+    size_t error_capacity;
+    int has_error;
+} tiff_context;
+
+static tmsize_t tiff_read(thandle_t handle, void *buffer, tmsize_t count) {
+    tiff_context *context = (tiff_context *)handle;
+    if (count <= 0 || context->offset >= context->size) return 0;
+    toff_t available = context->size - context->offset;
+    toff_t n = (toff_t)count < available ? (toff_t)count : available;
+    memcpy(buffer, context->data + context->offset, (size_t)n);
+    context->offset += n;
+    return (tmsize_t)n;
+}
+
+static tmsize_t tiff_write(thandle_t handle, void *buffer, tmsize_t count) {
+    (void)handle;
+    (void)buffer;
+    (void)count;
+    return 0;
+}
+
+static toff_t tiff_seek(thandle_t handle, toff_t offset, int whence) {
+    tiff_context *context = (tiff_context *)handle;
+    toff_t base = whence == SEEK_CUR ? context->offset : whence == SEEK_END ? context->size : 0;
+    if (offset > UINT64_MAX - base) return (toff_t)-1;
+    context->offset = base + offset;
+    return context->offset;
+}
+
+static int tiff_close(thandle_t handle) {
+    (void)handle;
+    return 0;
+}
+
+static toff_t tiff_size(thandle_t handle) { return ((tiff_context *)handle)->size; }
+
+static int tiff_map(thandle_t handle, void **base, toff_t *size) {
+    (void)handle;
+    (void)base;
+    (void)size;
+    return 0;
+}
+
+static void tiff_unmap(thandle_t handle, void *base, toff_t size) {
+    (void)handle;
+    (void)base;
+    (void)size;
+}
+
+static int tiff_error_handler(TIFF *tiff, void *user_data, const char *module, const char *format,
+                              va_list arguments) {
+    (void)tiff;
+    tiff_context *context = (tiff_context *)user_data;
+    if (context != NULL && !context->has_error && context->error != NULL &&
+        context->error_capacity > 0) {
+        char message[512];
+        vsnprintf(message, sizeof message, format, arguments);
+        if (module != NULL && module[0] != '\0') {
+            snprintf(context->error, context->error_capacity, "%s: %s", module, message);
+        } else {
+            snprintf(context->error, context->error_capacity, "%s", message);
+        }
+        context->has_error = 1;
+    }
+    return 1;  // handled: do not call the global handler (which prints to stderr)
+}
+
+static int tiff_warning_handler(TIFF *tiff, void *user_data, const char *module,
+                                const char *format, va_list arguments) {
+    (void)tiff;
+    (void)user_data;
+    (void)module;
+    (void)format;
+    (void)arguments;
+    return 1;  // unknown tags and similar warnings do not stop decoding
+}
+
+static TIFF *tiff_open(tiff_context *context) {
+    // Belt and braces: no global handler may print either.
+    TIFFSetErrorHandler(NULL);
+    TIFFSetWarningHandler(NULL);
+    TIFFOpenOptions *options = TIFFOpenOptionsAlloc();
+    if (options == NULL) return NULL;
+    TIFFOpenOptionsSetErrorHandlerExtR(options, tiff_error_handler, context);
+    TIFFOpenOptionsSetWarningHandlerExtR(options, tiff_warning_handler, context);
+    TIFFOpenOptionsSetMaxSingleMemAlloc(options, (tmsize_t)1 << 30);
+    TIFF *tiff = TIFFClientOpenExt("memory", "rm", (thandle_t)context, tiff_read, tiff_write,
+                                   tiff_seek, tiff_close, tiff_size, tiff_map, tiff_unmap,
+                                   options);
+    TIFFOpenOptionsFree(options);
+    return tiff;
+}
+
+static int tiff_fail(tiff_context *context, const char *fallback) {
+    if (!context->has_error) set_error(context->error, context->error_capacity, fallback);
+    return NSIO_ERROR_DECODE;
+}
+
+static int tiff_read_fields(TIFF *tiff, tiff_context *context, int32_t page,
+                            nsio_image_info *info) {
+    tdir_t pages = TIFFNumberOfDirectories(tiff);
+    if (page < 0 || (tdir_t)page >= pages) {
+        char message[128];
+        snprintf(message, sizeof message, "page %d requested but the TIFF has %u page(s)",
+                 (int)page, (unsigned)pages);
+        set_error(context->error, context->error_capacity, message);
+        context->has_error = 1;
+        return NSIO_ERROR_UNSUPPORTED;
+    }
+    if (!TIFFSetDirectory(tiff, (tdir_t)page)) return tiff_fail(context, "cannot read TIFF page");
+    uint32_t width = 0, height = 0;
+    uint16_t bits = 1, samples = 1, planar = PLANARCONFIG_CONTIG, format = SAMPLEFORMAT_UINT;
+    uint16_t photometric = PHOTOMETRIC_MINISBLACK;
+    if (!TIFFGetField(tiff, TIFFTAG_IMAGEWIDTH, &width) ||
+        !TIFFGetField(tiff, TIFFTAG_IMAGELENGTH, &height)) {
+        return tiff_fail(context, "TIFF has no image width or length");
+    }
+    TIFFGetFieldDefaulted(tiff, TIFFTAG_BITSPERSAMPLE, &bits);
+    TIFFGetFieldDefaulted(tiff, TIFFTAG_SAMPLESPERPIXEL, &samples);
+    TIFFGetFieldDefaulted(tiff, TIFFTAG_PLANARCONFIG, &planar);
+    TIFFGetFieldDefaulted(tiff, TIFFTAG_SAMPLEFORMAT, &format);
+    TIFFGetField(tiff, TIFFTAG_PHOTOMETRIC, &photometric);
+    memset(info, 0, sizeof *info);
+    info->width = width;
+    info->height = height;
+    info->channels = samples;
+    info->bit_depth = bits;
+    info->source_bit_depth = bits;
+    info->source_color_type = -1;
+    info->pages = (int32_t)pages;
+    info->samples_per_pixel = samples;
+    info->planar_config = planar;
+    info->sample_format = format;
+    info->photometric = photometric;
+    return NSIO_OK;
+}
+
+int nsio_tiff_read_info(const uint8_t *data, size_t size, int32_t page, nsio_image_info *info,
+                        char *error, size_t error_capacity) {
+    if (error != NULL && error_capacity > 0) error[0] = '\0';
+    tiff_context context = {data, size, 0, error, error_capacity, 0};
+    TIFF *tiff = tiff_open(&context);
+    if (tiff == NULL) return tiff_fail(&context, "not a readable TIFF file");
+    int status = tiff_read_fields(tiff, &context, page, info);
+    TIFFClose(tiff);
+    return status;
+}
+
+static void copy_sample(const uint8_t *source, size_t source_index, uint8_t *target,
+                        size_t target_index, int bytes) {
+    if (bytes == 1) {
+        target[target_index] = source[source_index];
+    } else {
+        memcpy(target + target_index * 2, source + source_index * 2, 2);
+    }
+}
+
+int nsio_tiff_decode_plane(const uint8_t *data, size_t size, int32_t page, int32_t sample,
+                           void *output, size_t output_bytes, char *error,
+                           size_t error_capacity) {
+    if (error != NULL && error_capacity > 0) error[0] = '\0';
+    tiff_context context = {data, size, 0, error, error_capacity, 0};
+    TIFF *tiff = tiff_open(&context);
+    if (tiff == NULL) return tiff_fail(&context, "not a readable TIFF file");
+    nsio_image_info info;
+    int status = tiff_read_fields(tiff, &context, page, &info);
+    if (status != NSIO_OK) {
+        TIFFClose(tiff);
+        return status;
+    }
+    const int bytes = info.bit_depth / 8;
+    if ((info.bit_depth != 8 && info.bit_depth != 16) ||
+        (info.sample_format != SAMPLEFORMAT_UINT && info.sample_format != SAMPLEFORMAT_VOID) ||
+        sample < 0 || sample >= info.samples_per_pixel || output == NULL ||
+        output_bytes != (size_t)info.width * info.height * (size_t)bytes) {
+        TIFFClose(tiff);
+        set_error(error, error_capacity, "unsupported TIFF sample layout or output buffer");
+        return NSIO_ERROR_UNSUPPORTED;
+    }
+    const int separate = info.planar_config == PLANARCONFIG_SEPARATE;
+    const size_t stride = separate ? 1 : (size_t)info.samples_per_pixel;
+    const size_t offset = separate ? 0 : (size_t)sample;
+    uint8_t *target = (uint8_t *)output;
+    if (TIFFIsTiled(tiff)) {
+        uint32_t tile_width = 0, tile_height = 0;
+        TIFFGetField(tiff, TIFFTAG_TILEWIDTH, &tile_width);
+        TIFFGetField(tiff, TIFFTAG_TILELENGTH, &tile_height);
+        tmsize_t tile_bytes = TIFFTileSize(tiff);
+        if (tile_width == 0 || tile_height == 0 || tile_bytes <= 0) {
+            TIFFClose(tiff);
+            return tiff_fail(&context, "TIFF tiles have no size");
+        }
+        uint8_t *tile = (uint8_t *)_TIFFmalloc(tile_bytes);
+        if (tile == NULL) {
+            TIFFClose(tiff);
+            return tiff_fail(&context, "out of memory reading a TIFF tile");
+        }
+        for (uint32_t y0 = 0; y0 < info.height; y0 += tile_height) {
+            for (uint32_t x0 = 0; x0 < info.width; x0 += tile_width) {
+                if (TIFFReadTile(tiff, tile, x0, y0, 0, separate ? (uint16_t)sample : 0) < 0) {
+                    _TIFFfree(tile);
+                    TIFFClose(tiff);
+                    return tiff_fail(&context, "cannot read a TIFF tile");
+                }
+                for (uint32_t y = y0; y < info.height && y < y0 + tile_height; y++) {
+                    for (uint32_t x = x0; x < info.width && x < x0 + tile_width; x++) {
+                        size_t source = ((size_t)(y - y0) * tile_width + (x - x0)) * stride + offset;
+                        copy_sample(tile, source, target, (size_t)y * info.width + x, bytes);
+                    }
+                }
+            }
+        }
+        _TIFFfree(tile);
+    } else {
+        tmsize_t line_bytes = TIFFScanlineSize(tiff);
+        if (line_bytes <= 0) {
+            TIFFClose(tiff);
+            return tiff_fail(&context, "TIFF scanlines have no size");
+        }
+        uint8_t *line = (uint8_t *)_TIFFmalloc(line_bytes);
+        if (line == NULL) {
+            TIFFClose(tiff);
+            return tiff_fail(&context, "out of memory reading a TIFF scanline");
+        }
+        for (uint32_t y = 0; y < info.height; y++) {
+            if (TIFFReadScanline(tiff, line, y, separate ? (uint16_t)sample : 0) < 0) {
+                _TIFFfree(line);
+                TIFFClose(tiff);
+                return tiff_fail(&context, "cannot read a TIFF scanline");
+            }
+            for (uint32_t x = 0; x < info.width; x++) {
+                copy_sample(line, (size_t)x * stride + offset, target, (size_t)y * info.width + x,
+                            bytes);
+            }
+        }
+        _TIFFfree(line);
+    }
+    TIFFClose(tiff);
+    return NSIO_OK;
+}

@@ -1,4 +1,72 @@
 // libpng/libtiff glue: setjmp/longjmp and libtiff handlers stay on the C side of this header.
+//
+// Every function returns 0 on success and a negative code on failure, with a NUL-terminated
+// message in `error` (at most `error_capacity` bytes). No function prints to stderr, and no
+// libpng longjmp ever crosses into a Swift frame: each call sets its own jump point here.
+//
+// Decoding is two-pass: `*_read_info` parses the header only and reports the decoded shape
+// (after our transforms), so the caller can refuse absurd sizes before allocating; `*_decode`
+// then fills a caller-provided buffer of exactly height * width * channels samples.
 #ifndef NUCLEISEG_IMAGEIO_H
 #define NUCLEISEG_IMAGEIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Shape of an image as the decoder will deliver it.
+typedef struct nsio_image_info {
+    uint32_t width;
+    uint32_t height;
+    /// Samples per pixel delivered: 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA.
+    int32_t channels;
+    /// 8 or 16 (samples are delivered as uint8 or native-endian uint16).
+    int32_t bit_depth;
+    /// PNG: the IHDR colour type (0, 2, 3, 4, 6) and bit depth as stored in the file.
+    int32_t source_color_type;
+    int32_t source_bit_depth;
+    /// TIFF: pages (directories), samples per pixel, planar configuration (1 contig, 2 separate),
+    /// sample format (1 unsigned int, 2 signed int, 3 float), photometric interpretation.
+    int32_t pages;
+    int32_t samples_per_pixel;
+    int32_t planar_config;
+    int32_t sample_format;
+    int32_t photometric;
+} nsio_image_info;
+
+enum {
+    NSIO_OK = 0,
+    NSIO_ERROR_DECODE = -1,       // the library reported an error (message set)
+    NSIO_ERROR_UNSUPPORTED = -2,  // a valid file we do not read (message set)
+    NSIO_ERROR_BUFFER = -3,       // caller's buffer does not match the header
+    NSIO_ERROR_MEMORY = -4,
+};
+
+// PNG, from memory.
+int nsio_png_read_info(const uint8_t *data, size_t size, nsio_image_info *info,
+                       char *error, size_t error_capacity);
+/// `output` holds height * width * channels samples of `bit_depth` (uint8 or uint16).
+int nsio_png_decode(const uint8_t *data, size_t size, void *output, size_t output_bytes,
+                    char *error, size_t error_capacity);
+/// Encodes 8- or 16-bit (native-endian uint16) samples, `channels` 1..4, into a PNG held in a
+/// buffer that the caller must release with `nsio_free`.
+int nsio_png_encode(const void *samples, uint32_t width, uint32_t height, int32_t channels,
+                    int32_t bit_depth, uint8_t **png, size_t *png_size,
+                    char *error, size_t error_capacity);
+void nsio_free(void *pointer);
+
+// TIFF, from memory. `page` selects the directory (0-based).
+int nsio_tiff_read_info(const uint8_t *data, size_t size, int32_t page, nsio_image_info *info,
+                        char *error, size_t error_capacity);
+/// Decodes one sample (`sample`, 0-based) of page `page` as a single-channel image of
+/// height * width samples of the page's bit depth (8 or 16).
+int nsio_tiff_decode_plane(const uint8_t *data, size_t size, int32_t page, int32_t sample,
+                           void *output, size_t output_bytes, char *error, size_t error_capacity);
+
+#ifdef __cplusplus
+}
+#endif
 #endif
