@@ -6,7 +6,7 @@
 //   C shims (CDNNL, CLibPNG, CLibTIFF, _CKernels, _CImageIO)
 //   -> NucleiTensor (tensor, autodiff, kernels)
 //   -> NucleiNN (modules, layers, loss, Adam, safetensors)
-//   -> NucleiImaging (image files, datasets, preprocessing)  [no tensor dependency]
+//   -> NucleiImaging (image files, datasets, preprocessing; uses the seeded generator)
 //   -> NucleiAnalysis (metrics, instances, measurements)     [no tensor dependency]
 //   -> NucleiFigures (raster drawing, charts, HTML report)   [no dependency]
 //   -> NucleiSeg (model, training, prediction, figures, report)
@@ -42,7 +42,7 @@ let package = Package(
         // Layer 3: neural-network layers, optimizer, checkpoints.
         .target(name: "NucleiNN", dependencies: ["NucleiTensor"], swiftSettings: optimize),
         // Layer 4: images and datasets.
-        .target(name: "NucleiImaging", dependencies: ["_CImageIO"], swiftSettings: optimize),
+        .target(name: "NucleiImaging", dependencies: ["NucleiTensor", "_CImageIO"], swiftSettings: optimize),
         // Layer 5: metrics and instances (pure Swift), then the segmentation pipeline.
         .target(name: "NucleiAnalysis", swiftSettings: optimize),
         .target(name: "NucleiFigures", swiftSettings: optimize),

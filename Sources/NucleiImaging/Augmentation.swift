@@ -1,3 +1,5 @@
+import NucleiTensor
+
 /// Flips of HWC images and HW labels, and the seeded `RandomFlip` augmentation of the Keras
 /// reference (`RandomFlip("horizontal_and_vertical")`), applied identically to image and mask.
 public enum Flip {

@@ -1,3 +1,5 @@
+import NucleiTensor
+
 /// A sample ready for batching: a normalised image (three channels in [-1, 1]) and its
 /// instance labels, both at the network input size or both at native resolution.
 public struct PreparedSample: Sendable {

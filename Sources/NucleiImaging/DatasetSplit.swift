@@ -1,3 +1,5 @@
+import NucleiTensor
+
 /// The seeded train/validation split (80:20 by default), the same on every run and machine
 /// for the same seed and the same sorted list of samples.
 public struct TrainValidationSplit: Sendable, Equatable {

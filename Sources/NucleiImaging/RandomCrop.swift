@@ -1,3 +1,5 @@
+import NucleiTensor
+
 /// Crops at native resolution, for training on images larger than the network input
 /// (no resampling: nuclei keep their size in pixels, as in tiled prediction).
 public struct RandomCrop: Sendable, Equatable {

@@ -1,0 +1,26 @@
+import Foundation
+
+/// Why a training run stopped early; every message says what to do.
+public enum TrainingError: Error, LocalizedError, CustomStringConvertible, Equatable {
+    case noTrainingImages(path: String)
+    case noValidationImages(path: String)
+    case nonFiniteLoss(epoch: Int, step: Int, lastGoodCheckpoint: String?)
+    case nothingToResume(path: String)
+    case imageTooSmall(key: String, size: String, needed: Int)
+
+    public var description: String {
+        switch self {
+        case let .noTrainingImages(path): return "\(path): no training images found (expected a train split or an unsplit dataset)"
+        case let .noValidationImages(path):
+            return "\(path): no validation images (need at least 2 training images for the 80:20 split, or a val split)"
+        case let .nonFiniteLoss(epoch, step, checkpoint):
+            return "the loss became NaN/Inf at epoch \(epoch), step \(step); training stopped"
+                + (checkpoint.map { "; the last good checkpoint is \($0)" } ?? "; no checkpoint had been written yet")
+                + " (try a lower --learning-rate)"
+        case let .nothingToResume(path): return "\(path): no checkpoint to resume from (expected checkpoints/last.safetensors)"
+        case let .imageTooSmall(key, size, needed): return "\(key): image is \(size), smaller than the \(needed)x\(needed) crops of --sampling crops"
+        }
+    }
+
+    public var errorDescription: String? { description }
+}

@@ -1,0 +1,43 @@
+import Foundation
+
+/// How training images become 128x128 network inputs.
+public enum SamplingMode: String, Codable, Sendable, CaseIterable {
+    /// The published pipeline: the whole image resized to the input size.
+    case resize
+    /// Random input-size crops at native resolution; prediction then runs on tiles.
+    case crops
+}
+
+/// Every setting of a training run, with the published Keras defaults.
+public struct TrainingOptions: Codable, Sendable, Equatable {
+    public var dataPath: String
+    public var layout: DatasetLayout?
+    public var outputDirectory: String
+    public var inputSize = 128
+    public var batchSize = 32
+    public var epochs = 100
+    public var learningRate: Float = 1e-3
+    /// EarlyStopping on val_loss; the best weights are restored at the end.
+    public var patience = 20
+    public var seed: UInt64 = 42
+    public var validationFraction = 0.2
+    public var sampling = SamplingMode.resize
+    /// Crops per training image per epoch in `crops` mode (0: one per 128x128 of image area).
+    public var cropsPerImage = 0
+    public var pretrainedEncoder = true
+    public var trainEncoder = false
+    public var flips = true
+
+    public init(dataPath: String, outputDirectory: String, layout: DatasetLayout? = nil) {
+        self.dataPath = dataPath
+        self.outputDirectory = outputDirectory
+        self.layout = layout
+    }
+
+    /// The options as checkpoint metadata (JSON, sorted keys).
+    public var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+}
