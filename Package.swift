@@ -13,7 +13,7 @@
 //   -> nucleiseg (command line)
 import PackageDescription
 
-let optimize: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+let optimize: [SwiftSetting] = []  // -O keeps preconditions (shape checks); -Ounchecked would drop them
 let optimizeC: [CSetting] = [.unsafeFlags(["-O3", "-fopenmp"])]
 
 let package = Package(
