@@ -109,7 +109,13 @@ public struct LineChart: Sendable {
             yScale = NiceScale(min: fixed.lowerBound, max: fixed.upperBound)
             yShown = fixed
         } else {
-            yScale = NiceScale(min: ys.min() ?? 0, max: ys.max() ?? 1)
+            // A 2% margin keeps values that fall on a tick off the frame, without crossing zero
+            // (a loss or accuracy axis should not start at -0.2).
+            var low = ys.min() ?? 0, high = ys.max() ?? 1
+            let pad = (high - low) * 0.02
+            low = low >= 0 ? max(0, low - pad) : low - pad
+            high = high <= 0 ? min(0, high + pad) : high + pad
+            yScale = NiceScale(min: low, max: high)
             yShown = yScale.lower ... yScale.upper
         }
 
@@ -175,15 +181,18 @@ public struct LineChart: Sendable {
                             alignment: .center, rotated: true)
         }
 
-        // Curves, clipped to the plotting area; isolated points become dots.
+        // Curves, clipped to the plotting area plus a line width (so values on the axis ends
+        // are not cut in half); isolated points become dots.
+        let reach = Int(lineWidth.rounded(.up)) + 1
+        let clip = CanvasRect(x: area.x - reach, y: area.y - reach, width: area.width + 2 * reach, height: area.height + 2 * reach)
         for (index, curve) in series.enumerated() {
             let color = color(ofSeries: index)
             var run: [(x: Double, y: Double)] = []
             func flush() {
                 if run.count == 1 {
-                    canvas.fillCircle(centerX: run[0].x, centerY: run[0].y, radius: lineWidth * 1.2, color: color, clip: area)
+                    canvas.fillCircle(centerX: run[0].x, centerY: run[0].y, radius: lineWidth * 1.2, color: color, clip: clip)
                 } else if run.count > 1 {
-                    canvas.strokePolyline(run, color: color, lineWidth: lineWidth, clip: area)
+                    canvas.strokePolyline(run, color: color, lineWidth: lineWidth, clip: clip)
                 }
                 run.removeAll()
             }

@@ -213,7 +213,9 @@ public struct Montage: Sendable {
             canvas.overlay(mask: mask, width: image.width, height: image.height, in: rect, color: color, alpha: alpha)
         case .outlines(let image, let labels, let color, let seed):
             canvas.drawImage(image, in: rect)
-            canvas.drawOutlines(labels: labels, width: image.width, height: image.height, in: rect, color: color, seed: seed)
+            // Two-pixel outlines stay visible on a textured image once panels are larger than ~100 px.
+            canvas.drawOutlines(labels: labels, width: image.width, height: image.height, in: rect, color: color,
+                                seed: seed, thickness: rect.width >= 100 ? 2 : 1)
         }
     }
 }

@@ -91,9 +91,10 @@ extension RGBCanvas {
     /// - Parameters:
     ///   - labels: `width * height` instance labels, row-major, 0 = background.
     ///   - color: one colour for all outlines, or `nil` for ``RGBColor/instance(label:seed:)`` colours.
+    ///   - thickness: outline width in pixels, drawn inside each object.
     public mutating func drawOutlines<Label: BinaryInteger>(
         labels: [Label], width labelWidth: Int, height labelHeight: Int, in rect: CanvasRect,
-        color: RGBColor? = nil, seed: UInt64 = 0
+        color: RGBColor? = nil, seed: UInt64 = 0, thickness: Int = 1
     ) {
         precondition(labels.count == labelWidth * labelHeight, "drawOutlines: \(labels.count) labels for \(labelWidth)x\(labelHeight)")
         guard labelWidth > 0, labelHeight > 0, !rect.isEmpty else { return }
@@ -103,7 +104,7 @@ extension RGBCanvas {
         for y in 0 ..< rect.height {
             for x in 0 ..< rect.width { resampled[y * rect.width + x] = labels[rows[y] * labelWidth + columns[x]] }
         }
-        let boundary = Self.boundaryMap(labels: resampled, width: rect.width, height: rect.height)
+        let boundary = Self.boundaryMap(labels: resampled, width: rect.width, height: rect.height, thickness: thickness)
         var colours: [Label: RGBColor] = [:]
         for y in 0 ..< rect.height {
             for x in 0 ..< rect.width where boundary[y * rect.width + x] {
@@ -118,20 +119,32 @@ extension RGBCanvas {
         }
     }
 
-    /// The inner boundary of labelled objects: a pixel with a non-zero label whose 4-neighbour
-    /// has a different label or lies outside the image.
-    /// - Complexity: O(pixels).
-    public static func boundaryMap<Label: BinaryInteger>(labels: [Label], width: Int, height: Int) -> [Bool] {
+    /// The inner boundary of labelled objects: a pixel with a non-zero label that has, within
+    /// `thickness` steps left, right, up or down, a different label or the image's edge.
+    /// With `thickness` 1 these are the pixels with a 4-neighbour outside their object.
+    /// - Complexity: O(pixels x thickness).
+    public static func boundaryMap<Label: BinaryInteger>(
+        labels: [Label], width: Int, height: Int, thickness: Int = 1
+    ) -> [Bool] {
         precondition(labels.count == width * height, "boundaryMap: \(labels.count) labels for \(width)x\(height)")
+        let reach = max(1, thickness)
         var boundary = [Bool](repeating: false, count: labels.count)
         for y in 0 ..< height {
             for x in 0 ..< width {
                 let index = y * width + x
                 let label = labels[index]
                 if label == 0 { continue }
-                boundary[index] = x == 0 || y == 0 || x == width - 1 || y == height - 1
-                    || labels[index - 1] != label || labels[index + 1] != label
-                    || labels[index - width] != label || labels[index + width] != label
+                if x < reach || y < reach || x >= width - reach || y >= height - reach {
+                    boundary[index] = true
+                    continue
+                }
+                for step in 1 ... reach {
+                    if labels[index - step] != label || labels[index + step] != label
+                        || labels[index - step * width] != label || labels[index + step * width] != label {
+                        boundary[index] = true
+                        break
+                    }
+                }
             }
         }
         return boundary
