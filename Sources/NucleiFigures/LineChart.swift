@@ -106,7 +106,7 @@ public struct LineChart: Sendable {
         let yScale: NiceScale
         let yShown: ClosedRange<Double>
         if let fixed = yRange, fixed.upperBound > fixed.lowerBound {
-            yScale = NiceScale(min: fixed.lowerBound, max: fixed.upperBound)
+            yScale = NiceScale(min: fixed.lowerBound, max: fixed.upperBound, targetTickCount: 7)
             yShown = fixed
         } else {
             // A 2% margin keeps values that fall on a tick off the frame, without crossing zero
@@ -115,7 +115,7 @@ public struct LineChart: Sendable {
             let pad = (high - low) * 0.02
             low = low >= 0 ? max(0, low - pad) : low - pad
             high = high <= 0 ? min(0, high + pad) : high + pad
-            yScale = NiceScale(min: low, max: high)
+            yScale = NiceScale(min: low, max: high, targetTickCount: 7)
             yShown = yScale.lower ... yScale.upper
         }
 
