@@ -1,0 +1,47 @@
+import Foundation
+
+/// What `nucleiseg train` produced.
+public struct TrainingRunResult: Sendable {
+    public var training: TrainingResult
+    public var reportFile: URL?
+    public var evaluation: EvaluationReport?
+    /// Human-readable closing lines (where things are, the headline figures).
+    public var summaryLines: [String]
+}
+
+/// The whole main job: open the dataset, train, then evaluate on the test split and write the
+/// figures and `report.html` into the run folder.
+public enum TrainingRun {
+    public static func run(options: TrainingOptions, resume: Bool = false, writeReport: Bool = true,
+                           shouldStop: @escaping () -> Bool = { InterruptSignal.isRequested },
+                           events: @escaping (TrainingEvent) -> Void) throws -> TrainingRunResult {
+        let dataset = try Dataset.open(URL(fileURLWithPath: options.dataPath), layout: options.layout)
+        let blocking = dataset.problems.filter(\.stopsTraining)
+        if let first = blocking.first { throw first.error }
+        for problem in dataset.problems { events(.note(problem.description)) }
+        let data = try TrainingData(dataset: dataset, options: options) { done, total in events(.loading(done: done, total: total)) }
+        let trainer = try Trainer(options: options, data: data, resume: resume, events: events)
+        InterruptSignal.install()
+        let result = try trainer.run(shouldStop: shouldStop)
+        var lines = ["run folder: \(trainer.runDirectory.path)"]
+        guard !result.interrupted else {
+            return TrainingRunResult(training: result, reportFile: nil, evaluation: nil, summaryLines: lines)
+        }
+        lines.append("model: \(result.modelFile.path) (best epoch \(result.bestEpoch), val_loss \(String(format: "%.4f", result.bestValidationLoss)))")
+        var evaluation: EvaluationReport?
+        var reportFile: URL?
+        if writeReport {
+            let testSamples = dataset.samples(inSplit: "test")
+            if !testSamples.isEmpty {
+                events(.note("evaluating on the test split (\(testSamples.count) images)"))
+                let segmenter = Segmenter(model: trainer.model, normalization: data.normalization, mode: options.sampling)
+                evaluation = try DatasetEvaluation.evaluate(segmenter: segmenter, samples: testSamples, datasetPath: options.dataPath)
+                try evaluation!.write(to: trainer.runDirectory.appendingPathComponent("evaluation"))
+                lines += evaluation!.summaryLines
+            }
+            reportFile = try RunReport.write(runDirectory: trainer.runDirectory)
+            lines.append("report: \(reportFile!.path)")
+        }
+        return TrainingRunResult(training: result, reportFile: reportFile, evaluation: evaluation, summaryLines: lines)
+    }
+}

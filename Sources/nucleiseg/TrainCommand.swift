@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import NucleiSeg
+
+extension SamplingMode: ExpressibleByArgument {}
+extension DatasetLayout: ExpressibleByArgument {}
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train the U-Net on a dataset folder (published defaults: 128x128, batch 32, Adam 1e-3, 100 epochs, early stopping).")
+
+    @Option(help: "Dataset folder (dsb2018, pairs or labels layout).")
+    var data: String = "data/nuclei-samples"
+
+    @Option(help: "Force the dataset layout instead of detecting it.")
+    var layout: DatasetLayout?
+
+    @Option(help: "Run folder for checkpoints, history, figures and the report.")
+    var output: String = "runs/latest"
+
+    @Option(help: "Maximum epochs.") var epochs = 100
+    @Option(name: .customLong("batch-size"), help: "Images per step.") var batchSize = 32
+    @Option(name: .customLong("learning-rate"), help: "Adam learning rate.") var learningRate: Float = 1e-3
+    @Option(help: "Early-stopping patience in epochs (on val_loss; best weights restored).") var patience = 20
+    @Option(help: "Seed for the split, initialisation, shuffling and augmentation.") var seed: UInt64 = 42
+    @Option(help: "resize (whole image to 128x128, as published) or crops (native-resolution crops, tiled prediction).")
+    var sampling: SamplingMode = .resize
+    @Option(name: .customLong("crops-per-image"), help: "Crops per image per epoch in crops mode (0: one per 128x128 of area).")
+    var cropsPerImage = 0
+    @Option(name: .customLong("input-size"), help: "Network input size (a multiple of 32).") var inputSize = 128
+    @Flag(name: .customLong("unfreeze-encoder"), help: "Fine-tune the MobileNetV2 encoder too.") var unfreezeEncoder = false
+    @Flag(name: .customLong("random-encoder"), help: "Start the encoder from random weights instead of ImageNet.") var randomEncoder = false
+    @Flag(name: .customLong("no-flips"), help: "Disable RandomFlip augmentation.") var noFlips = false
+    @Flag(help: "Continue the run in --output from its last checkpoint.") var resume = false
+    @Flag(name: .customLong("no-report"), help: "Skip the evaluation on the test split and the HTML report.") var noReport = false
+
+    func validate() throws {
+        guard inputSize >= 32, inputSize % 32 == 0 else { throw ValidationError("--input-size must be a positive multiple of 32") }
+        guard epochs >= 1, batchSize >= 1, patience >= 1 else { throw ValidationError("--epochs, --batch-size and --patience must be at least 1") }
+        guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be positive") }
+    }
+
+    func run() throws {
+        var options = TrainingOptions(dataPath: data, outputDirectory: output, layout: layout)
+        options.epochs = epochs
+        options.batchSize = batchSize
+        options.learningRate = learningRate
+        options.patience = patience
+        options.seed = seed
+        options.sampling = sampling
+        options.cropsPerImage = cropsPerImage
+        options.inputSize = inputSize
+        options.trainEncoder = unfreezeEncoder
+        options.pretrainedEncoder = !randomEncoder
+        options.flips = !noFlips
+        do {
+            let display = TrainingDisplay()
+            let result = try TrainingRun.run(options: options, resume: resume, writeReport: !noReport, events: display.handle)
+            display.finish(result)
+        } catch {
+            throw userFailure(error)
+        }
+    }
+}
+
+/// Prints training events Keras style: a live line per step, a closing line per epoch.
+final class TrainingDisplay: @unchecked Sendable {
+    private var lastDraw = Date.distantPast
+    private var stepsPerEpoch = 0
+    private let interactive = isatty(STDOUT_FILENO) != 0
+
+    func handle(_ event: TrainingEvent) {
+        switch event {
+        case let .loading(done, total):
+            if interactive || done == total { redraw("loading images \(done)/\(total)", final: done == total) }
+        case let .started(items, validation, steps, firstEpoch, epochs):
+            stepsPerEpoch = steps
+            print("training on \(items) items per epoch (\(steps) steps), validating on \(validation) items; epochs \(firstEpoch)...\(epochs)")
+        case let .step(epoch, step, steps, loss, accuracy, elapsed):
+            if step == 1 { print("Epoch \(epoch)") }
+            if interactive, Date().timeIntervalSince(lastDraw) > 0.2 || step == steps {
+                redraw(ProgressFormatter.stepLine(step: step, steps: steps, elapsed: elapsed, loss: loss, accuracy: accuracy), final: false)
+            }
+        case let .epochEnded(record, improved):
+            redraw(ProgressFormatter.epochLine(record, steps: stepsPerEpoch) + (improved ? " (best)" : ""), final: true)
+        case let .earlyStopped(epoch, bestEpoch):
+            print("early stopping after epoch \(epoch): val_loss has not improved since epoch \(bestEpoch); restoring its weights")
+        case let .interrupted(epoch, step, path):
+            print("\ninterrupted during epoch \(epoch) at step \(step); weights saved to \(path); continue with --resume")
+        case let .note(text):
+            print(text)
+        }
+        fflush(stdout)
+    }
+
+    func finish(_ result: TrainingRunResult) {
+        for line in result.summaryLines { print(line) }
+    }
+
+    private func redraw(_ line: String, final: Bool) {
+        if interactive { print("\r\u{1B}[2K" + line, terminator: final ? "\n" : "") } else if final { print(line) }
+        lastDraw = Date()
+    }
+}
