@@ -9,6 +9,14 @@ public struct InstanceOverlap: Equatable, Hashable, Sendable {
     /// Pixels in either.
     public var union: Int
 
+    /// Fields given directly.
+    public init(truthLabel: Int32, predictionLabel: Int32, intersection: Int, union: Int) {
+        self.truthLabel = truthLabel
+        self.predictionLabel = predictionLabel
+        self.intersection = intersection
+        self.union = union
+    }
+
     /// Intersection over union.
     public var iou: Double { Double(intersection) / Double(union) }
 }
@@ -90,6 +98,14 @@ public struct MatchCounts: Equatable, Codable, Sendable {
     public var falsePositives: Int
     /// Ground-truth instances without a match.
     public var falseNegatives: Int
+
+    /// Counts given directly.
+    public init(threshold: Double, truePositives: Int, falsePositives: Int, falseNegatives: Int) {
+        self.threshold = threshold
+        self.truePositives = truePositives
+        self.falsePositives = falsePositives
+        self.falseNegatives = falseNegatives
+    }
 
     /// TP / (TP + FP + FN): what the DSB2018 metric calls the precision at this threshold (and
     /// StarDist calls accuracy).

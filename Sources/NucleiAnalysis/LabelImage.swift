@@ -52,7 +52,7 @@ public struct LabelImage: Equatable, Sendable {
     public var foregroundMask: [Bool] { labels.map { $0 != 0 } }
 
     /// The label at column `x`, row `y`.
-    public subscript(x: Int, y: Int) -> Int32 {
+    public subscript(x x: Int, y y: Int) -> Int32 {
         get { labels[y * width + x] }
         set { labels[y * width + x] = newValue }
     }

@@ -33,6 +33,20 @@ public struct NucleusMeasurement: Equatable, Codable, Sendable {
     /// Crack perimeter: the number of pixel edges between the nucleus and anything else
     /// (including the image edge). Overestimates a smooth outline's length, by 4/π for a disc.
     public var perimeter: Int
+
+    /// Fields given directly.
+    public init(
+        label: Int32, area: Int, centroidX: Double, centroidY: Double, boundingBox: BoundingBox,
+        meanIntensity: Double?, perimeter: Int
+    ) {
+        self.label = label
+        self.area = area
+        self.centroidX = centroidX
+        self.centroidY = centroidY
+        self.boundingBox = boundingBox
+        self.meanIntensity = meanIntensity
+        self.perimeter = perimeter
+    }
 }
 
 /// Per-nucleus measurements of a label image.
