@@ -1,0 +1,125 @@
+import NucleiAnalysis
+import Testing
+
+@Suite struct InstanceExtractionTests {
+    func extract(_ labels: [Int32], width: Int, height: Int, options: InstanceExtractionOptions = .init()) -> LabelImage {
+        InstanceExtraction.extract(mask: labels.map { $0 != 0 }, width: width, height: height, options: options)
+    }
+
+    @Test(arguments: [3.0, 5.0, 10.0, 20.0, 40.0])
+    func singleDiscStaysOneInstance(radius: Double) {
+        let size = Int(2 * radius) + 10
+        var labels = [Int32](repeating: 0, count: size * size)
+        drawDisc(into: &labels, width: size, height: size, centerX: Double(size) / 2, centerY: Double(size) / 2 + 0.3, radius: radius, value: 1)
+        #expect(extract(labels, width: size, height: size).instanceCount == 1)
+    }
+
+    @Test func discCutByTheImageEdgeStaysOneInstance() {
+        // Centre one pixel outside the image: a little less than half a disc of radius 10.
+        var labels = [Int32](repeating: 0, count: 30 * 30)
+        drawDisc(into: &labels, width: 30, height: 30, centerX: -1, centerY: 15, radius: 10, value: 1)
+        #expect(extract(labels, width: 30, height: 30).instanceCount == 1)
+    }
+
+    @Test(arguments: [(15.0, 6.0), (6.0, 15.0), (20.0, 7.0)])
+    func elongatedEllipseStaysOneInstance(semiAxisX: Double, semiAxisY: Double) {
+        // 30x12 (semi-axes 15 and 6), the same standing up, and a longer 40x14 one.
+        var labels = [Int32](repeating: 0, count: 60 * 60)
+        drawEllipse(into: &labels, width: 60, height: 60, centerX: 30, centerY: 30, semiAxisX: semiAxisX, semiAxisY: semiAxisY, value: 1)
+        #expect(extract(labels, width: 60, height: 60).instanceCount == 1)
+    }
+
+    @Test func twoOverlappingDiscsSplitAtTheNeck() {
+        // Radius 12, centres 20 apart: the neck is 2 * sqrt(12² - 10²) = 13.3 pixels wide, so
+        // the distance peaks (12) rise about 5 pixels above the neck (6.6).
+        let width = 60, height = 40
+        var truth = [Int32](repeating: 0, count: width * height)
+        drawDisc(into: &truth, width: width, height: height, centerX: 20, centerY: 20, radius: 12, value: 1)
+        drawDisc(into: &truth, width: width, height: height, centerX: 40, centerY: 20, radius: 12, value: 2)
+        // The truth splits the lens between the discs at x = 30 (pixels drawn later win, so
+        // redraw the left disc's half of the lens).
+        for y in 0..<height { for x in 0..<30 where truth[y * width + x] == 2 { truth[y * width + x] = 1 } }
+        let instances = extract(truth, width: width, height: height)
+        #expect(instances.instanceCount == 2)
+        #expect(instances[x: 20, y: 20] == 1 && instances[x: 40, y: 20] == 2)
+        // Each half matches its truth with IoU well above the strictest DSB threshold but one.
+        let scores = InstanceMatching.evaluate(truth: LabelImage(width: width, height: height, labels: truth), prediction: instances)
+        #expect(scores.countsPerThreshold[8].truePositives == 2)  // IoU > 0.90
+    }
+
+    @Test func splittingCanBeTurnedOff() {
+        var labels = [Int32](repeating: 0, count: 60 * 40)
+        drawDisc(into: &labels, width: 60, height: 40, centerX: 20, centerY: 20, radius: 12, value: 1)
+        drawDisc(into: &labels, width: 60, height: 40, centerX: 40, centerY: 20, radius: 12, value: 1)
+        #expect(extract(labels, width: 60, height: 40, options: .init(splitTouching: false)).instanceCount == 1)
+    }
+
+    @Test func probabilityIsThresholdedStrictly() {
+        // 0.5 is background, 0.51 foreground; the two foreground pixels are not neighbours.
+        let probability: [Float] = [0.51, 0.5, 0.9, 0.1]
+        let instances = InstanceExtraction.extract(probability: probability, width: 4, height: 1)
+        #expect(instances.labels == [1, 0, 2, 0])
+        let higher = InstanceExtraction.extract(probability: probability, width: 4, height: 1, options: .init(threshold: 0.6))
+        #expect(higher.labels == [0, 0, 1, 0])
+    }
+
+    @Test func minimumAreaRemovesSmallObjectsAndLabelsFollowRasterOrder() {
+        let drawn = mask([
+            "...##",
+            "#..##",
+            "..###",
+        ])
+        let all = InstanceExtraction.extract(mask: drawn.mask, width: 5, height: 3)
+        #expect(all == labelImage([
+            "00011",
+            "20011",
+            "00111",
+        ]))
+        let large = InstanceExtraction.extract(mask: drawn.mask, width: 5, height: 3, options: .init(minimumArea: 2))
+        #expect(large.labels == labelImage([
+            "00011",
+            "00011",
+            "00111",
+        ]).labels)
+    }
+
+    @Test func holesAreFilledOnRequest() {
+        let drawn = mask(["###", "#.#", "###"])
+        let options = InstanceExtractionOptions(fillHoles: true)
+        #expect(InstanceExtraction.extract(mask: drawn.mask, width: 3, height: 3, options: options).labels == [Int32](repeating: 1, count: 9))
+        #expect(InstanceExtraction.extract(mask: drawn.mask, width: 3, height: 3).labels[4] == 0)
+    }
+
+    @Test func largeImageWithAThousandNucleiIsFast() {
+        // 2048x2048, a 32x32 grid of cells of 64 pixels, each with a nucleus of radius 8...16;
+        // every fourth cell holds a touching pair instead. 1024 cells, 1280 nuclei.
+        let width = 2048, height = 2048
+        var generator = SeededGenerator(seed: 2018)
+        var labels = [Int32](repeating: 0, count: width * height)
+        var pairs = 0
+        for cellY in 0..<32 {
+            for cellX in 0..<32 {
+                let centerX = Double(cellX * 64 + 32) + Double.random(in: -4...4, using: &generator)
+                let centerY = Double(cellY * 64 + 32) + Double.random(in: -4...4, using: &generator)
+                if (cellX + cellY) % 4 == 0 {
+                    pairs += 1
+                    drawDisc(into: &labels, width: width, height: height, centerX: centerX - 9, centerY: centerY, radius: 11, value: 1)
+                    drawDisc(into: &labels, width: width, height: height, centerX: centerX + 9, centerY: centerY, radius: 11, value: 1)
+                } else {
+                    let radius = Double.random(in: 8...16, using: &generator)
+                    drawDisc(into: &labels, width: width, height: height, centerX: centerX, centerY: centerY, radius: radius, value: 1)
+                }
+            }
+        }
+        let mask = labels.map { $0 != 0 }
+        let clock = ContinuousClock()
+        var instances = LabelImage(width: 0, height: 0)
+        let elapsed = clock.measure {
+            instances = InstanceExtraction.extract(mask: mask, width: width, height: height)
+        }
+        #expect(instances.instanceCount == 1024 + pairs)
+        // About 0.1 s measured in release on the 2-core build machine; the bound leaves room
+        // for a busy machine.
+        #expect(elapsed < .seconds(1), "\(elapsed)")
+    }
+}
