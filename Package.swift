@@ -7,7 +7,7 @@
 //   -> NucleiTensor (tensor, autodiff, kernels)
 //   -> NucleiNN (modules, layers, loss, Adam, safetensors)
 //   -> NucleiImaging (image files, datasets, preprocessing; uses the seeded generator)
-//   -> NucleiAnalysis (metrics, instances, measurements)     [no tensor dependency]
+//   -> NucleiAnalysis (metrics, instances, measurements on LabelImage)
 //   -> NucleiFigures (raster drawing, charts, HTML report)   [no dependency]
 //   -> NucleiSeg (model, training, prediction, figures, report)
 //   -> nucleiseg (command line)
@@ -44,7 +44,7 @@ let package = Package(
         // Layer 4: images and datasets.
         .target(name: "NucleiImaging", dependencies: ["NucleiTensor", "_CImageIO"], swiftSettings: optimize),
         // Layer 5: metrics and instances (pure Swift), then the segmentation pipeline.
-        .target(name: "NucleiAnalysis", swiftSettings: optimize),
+        .target(name: "NucleiAnalysis", dependencies: ["NucleiImaging"], swiftSettings: optimize),
         .target(name: "NucleiFigures", swiftSettings: optimize),
         .target(
             name: "NucleiSeg", dependencies: ["NucleiNN", "NucleiImaging", "NucleiAnalysis", "NucleiFigures"],

@@ -91,7 +91,7 @@ final class TrainingDisplay: @unchecked Sendable {
         case let .note(text):
             print(text)
         }
-        fflush(stdout)
+        fflush(nil)
     }
 
     func finish(_ result: TrainingRunResult) {
