@@ -93,3 +93,13 @@ public enum DisplayImage {
         try PNGCodec.encode(pixelImage(canvas))
     }
 }
+
+public enum EvaluationError: Error, LocalizedError, CustomStringConvertible {
+    case emptySplit(path: String, split: String)
+    public var description: String {
+        switch self {
+        case let .emptySplit(path, split): return "\(path): no images in split '\(split)'"
+        }
+    }
+    public var errorDescription: String? { description }
+}

@@ -1,0 +1,85 @@
+import Foundation
+
+/// Options of `nucleiseg predict`.
+public struct PredictionOptions: Sendable {
+    public var instances = InstanceExtractionOptions(minimumArea: 8)
+    public var channel: Int?
+    public var writeOverlay = true
+    public init() {}
+}
+
+/// What `predict` wrote for one image.
+public struct PredictionResult: Sendable {
+    public var input: URL
+    public var nuclei: Int
+    public var files: [URL]
+}
+
+/// Predicts one image and writes, next to each other in the output folder:
+/// - `NAME_mask.png`: 8-bit binary mask (255 = nucleus),
+/// - `NAME_labels.png`: 16-bit instance labels (0 = background; opens in Fiji and napari),
+/// - `NAME_overlay.png`: the image with each nucleus outlined,
+/// - `NAME_nuclei.csv`: one row per nucleus (label, area, centroid, bounding box, mean intensity).
+/// Each file is written atomically, so a failure never leaves a half-written output.
+public enum PredictionWriter {
+    public static func predict(_ input: URL, segmenter: Segmenter, outputDirectory: URL, options: PredictionOptions = .init()) throws -> PredictionResult {
+        let image = try ImageFile.read(input, channel: options.channel)
+        let probability = segmenter.foregroundProbability(of: image)
+        let labels = InstanceExtraction.extract(probability: probability, width: image.width, height: image.height, options: options.instances)
+        let count = Int(labels.maximumLabel)
+        guard count <= 65535 else {
+            throw PredictionError.tooManyNuclei(path: input.path, count: count)
+        }
+        try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
+        let stem = input.deletingPathExtension().lastPathComponent
+        func output(_ suffix: String) -> URL { outputDirectory.appendingPathComponent(stem + suffix) }
+        var files: [URL] = []
+
+        let mask = PixelImage(width: image.width, height: image.height, channels: 1, bitDepth: 8,
+                              samples: labels.labels.map { $0 > 0 ? 255 : 0 })
+        try write(try PNGCodec.encode(mask, path: output("_mask.png").path), to: output("_mask.png"), files: &files)
+        try write(try PNGCodec.encode(labels.pixelImage16(), path: output("_labels.png").path), to: output("_labels.png"), files: &files)
+        let intensity = Self.intensity(image)
+        let measurements = NucleusMeasurements.measure(labels, intensity: intensity)
+        try write(Array(NucleusMeasurements.csv(measurements).utf8), to: output("_nuclei.csv"), files: &files)
+        if options.writeOverlay {
+            let display = DisplayImage.make(image, normalization: segmenter.normalization).stretchedForDisplay()
+            var canvas = RGBCanvas(width: image.width, height: image.height)
+            canvas.drawImage(display, in: canvas.bounds)
+            canvas.drawOutlines(labels: labels.labels, width: image.width, height: image.height, in: canvas.bounds,
+                                color: RGBColor(hex: 0xFFE000), seed: 0, thickness: max(1, min(image.width, image.height) / 700))
+            try write(try DisplayImage.png(canvas), to: output("_overlay.png"), files: &files)
+        }
+        return PredictionResult(input: input, nuclei: count, files: files)
+    }
+
+    /// The first colour channel as raw intensities (for per-nucleus mean intensity).
+    static func intensity(_ image: PixelImage) -> [Float] {
+        (0..<(image.width * image.height)).map { Float(image.samples[$0 * image.channels]) }
+    }
+
+    private static func write(_ bytes: [UInt8], to url: URL, files: inout [URL]) throws {
+        try AtomicFile.write(Data(bytes), to: url)
+        files.append(url)
+    }
+
+    /// Image files directly inside `folder` (PNG and TIFF), sorted by name.
+    public static func imageFiles(in folder: URL) throws -> [URL] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        return names.filter { ["png", "tif", "tiff"].contains(($0 as NSString).pathExtension.lowercased()) && !$0.hasPrefix(".") }
+            .sorted().map { folder.appendingPathComponent($0) }
+    }
+}
+
+public enum PredictionError: Error, LocalizedError, CustomStringConvertible {
+    case tooManyNuclei(path: String, count: Int)
+    case noImages(path: String)
+
+    public var description: String {
+        switch self {
+        case let .tooManyNuclei(path, count): return "\(path): \(count) nuclei do not fit a 16-bit label image (at most 65535)"
+        case let .noImages(path): return "\(path): no PNG or TIFF images found"
+        }
+    }
+    public var errorDescription: String? { description }
+}

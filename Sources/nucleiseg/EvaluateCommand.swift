@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import NucleiSeg
+
+struct EvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Score a model on labelled images: loss, pixel accuracy, IoU, Dice, DSB2018 score, AP@0.5, F1@0.5.")
+
+    @Option(help: "Dataset folder (dsb2018, pairs or labels layout).") var data: String = "data/nuclei-samples"
+    @Option(help: "Force the dataset layout instead of detecting it.") var layout: DatasetLayout?
+    @Option(help: "Split to evaluate (default: test when the dataset has one, else every image).") var split: String?
+    @Option(help: "Model checkpoint (default: the shipped nuclei model).") var model: String?
+    @Option(help: "Folder for per_image.csv and summary.json.") var output: String = "runs/evaluation"
+    @Option(help: "Override the model's mode: resize or crops (tiled).") var mode: SamplingMode?
+    @Option(name: .customLong("tile-size"), help: "Tile side for tiled prediction.") var tileSize = 256
+    @Option(name: .customLong("min-area"), help: "Drop predicted nuclei smaller than this many pixels.") var minArea = 8
+    @Flag(name: .customLong("no-split"), help: "Do not split touching nuclei.") var noSplit = false
+
+    func run() throws {
+        do {
+            let dataset = try Dataset.open(URL(fileURLWithPath: data), layout: layout)
+            if let problem = dataset.problems.first(where: \.stopsTraining) { throw problem.error }
+            let chosen = split ?? (dataset.samples.contains { $0.split == "test" } ? "test" : nil)
+            let samples = chosen.map { name in dataset.samples.filter { $0.split == name } } ?? dataset.samples
+            guard !samples.isEmpty else { throw EvaluationError.emptySplit(path: data, split: chosen ?? "(all)") }
+            let segmenter = try ShippedModel.segmenter(path: model, modeOverride: mode, tileSize: tileSize)
+            var instances = InstanceExtractionOptions(minimumArea: minArea)
+            instances.splitTouching = !noSplit
+            let report = try DatasetEvaluation.evaluate(segmenter: segmenter, samples: samples, datasetPath: data, instanceOptions: instances) { done, total in
+                FileHandle.standardError.write(Data("\r\(ProgressFormatter.bar(done: done, total: total, width: 20)) \(done)/\(total)".utf8))
+            }
+            FileHandle.standardError.write(Data("\n".utf8))
+            try report.write(to: URL(fileURLWithPath: output))
+            print("evaluated \(samples.count) images of \(data)\(chosen.map { " (split \($0))" } ?? "") with \(model ?? "the shipped model")")
+            for line in report.summaryLines { print(line) }
+            print("per-image results: \(output)/per_image.csv; summary: \(output)/summary.json")
+        } catch {
+            throw userFailure(error)
+        }
+    }
+}
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report", abstract: "Rebuild RUN_DIR/report.html from a training run folder.")
+
+    @Argument(help: "A folder written by nucleiseg train.") var runDirectory: String
+
+    func run() throws {
+        do {
+            let url = try RunReport.write(runDirectory: URL(fileURLWithPath: runDirectory))
+            print("report: \(url.path)")
+        } catch {
+            throw userFailure(error)
+        }
+    }
+}
