@@ -83,7 +83,9 @@ struct DatasetReaderTests {
         let forced = try Dataset.scan(folder.url, layout: .labels)
         #expect(!forced.layoutDetected)
         // Forcing the wrong layout reports what it expected instead of guessing.
-        let error = #expect(throws: ImagingError.self) { try Dataset.scan(folder.url, layout: .pairs) }
+        let error = #expect(throws: ImagingError.self) { try Dataset.open(folder.url, layout: .pairs) }
         #expect(error?.description.contains("inputs") == true)
+        let report = try DatasetInspector.inspect(folder.url, layout: .pairs)
+        #expect(report.hasBlockingProblems && report.imageCount == 0)
     }
 }
