@@ -96,7 +96,8 @@ public struct Dataset: Sendable {
     /// Lists a dataset folder without decoding anything.
     /// - Parameter layout: nil to detect it.
     /// - Throws: `ImagingError` for a folder that cannot be a dataset at all (missing, empty,
-    ///   unknown layout, no images). Per-file problems are collected in `problems`.
+    ///   unknown layout, no images and no problem). Per-file problems are collected in
+    ///   `problems`; `samples` may then be empty.
     public static func scan(_ root: URL, layout: DatasetLayout? = nil) throws(ImagingError) -> Dataset {
         let chosen: DatasetLayout
         if let layout { chosen = layout } else { chosen = try DatasetLayout.detect(at: root) }
@@ -106,8 +107,9 @@ public struct Dataset: Sendable {
         case .pairs: result = try PairsDataset.scan(root)
         case .labels: result = try LabelsDataset.scan(root)
         }
-        if result.samples.isEmpty {
-            if let first = result.problems.first(where: \.stopsTraining) { throw first.error }
+        // No sample and nothing to explain why: an empty dataset. With problems, the caller
+        // (inspection) reports them all; `open` throws the first.
+        if result.samples.isEmpty && !result.problems.contains(where: \.stopsTraining) {
             throw .emptyDataset(path: root.path)
         }
         let order = splitOrder

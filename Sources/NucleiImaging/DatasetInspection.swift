@@ -39,11 +39,12 @@ public struct DatasetReport: Sendable, CustomStringConvertible {
 
     public var description: String {
         func counted(_ table: [String: Int]) -> String {
-            table.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            if table.isEmpty { return "-" }
+            return table.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
                 .map { "\($0.key) (\($0.value))" }.joined(separator: ", ")
         }
         func splitList(_ value: (SplitSummary) -> Int) -> String {
-            splits.count == 1 && splits[0].name == nil ? "" : ": " + splits.map { "\($0.name ?? "-") \(value($0))" }.joined(separator: ", ")
+            splits.isEmpty || (splits.count == 1 && splits[0].name == nil) ? "" : ": " + splits.map { "\($0.name ?? "-") \(value($0))" }.joined(separator: ", ")
         }
         var lines = [
             "dataset   \(root)",
@@ -56,11 +57,14 @@ public struct DatasetReport: Sendable, CustomStringConvertible {
             let medianText = median == median.rounded() ? String(Int(median)) : String(median)
             nuclei += "; per image min \(low), median \(medianText), max \(high)"
         }
+        if nucleiPerImage.count < imageCount {
+            nuclei += " (only \(nucleiPerImage.count) of \(imageCount) images could be read)"
+        }
         lines.append(nuclei)
         lines.append("sizes     \(counted(sizes)) [width x height]")
         lines.append("formats   \(counted(formats))")
         let bits = bitDepths.sorted { $0.key < $1.key }.map { "\($0.key)-bit (\($0.value))" }.joined(separator: ", ")
-        lines.append("bit depth \(bits)")
+        lines.append("bit depth \(bits.isEmpty ? "-" : bits)")
         if problems.isEmpty {
             lines.append("problems  none")
         } else {

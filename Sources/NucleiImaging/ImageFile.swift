@@ -84,7 +84,7 @@ public enum ImageFile {
             return try TIFFCodec.decode(bytes, path: path, channel: channel, limit: limit)
         case nil:
             let head = bytes.prefix(8).map { byte -> String in
-                (0x20..<0x7F).contains(byte) ? String(UnicodeScalar(byte)) : "\\x" + String(byte, radix: 16, uppercase: true)
+                (0x20..<0x7F).contains(byte) ? String(UnicodeScalar(byte)) : "\\x" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
             }.joined()
             throw .unknownFormat(path: path, firstBytes: "\"\(head)\"")
         }

@@ -48,7 +48,7 @@ public enum ImagingError: Error, Equatable, Sendable, LocalizedError, CustomStri
     public var description: String {
         switch self {
         case let .unreadableFile(path, reason):
-            return "\(path): cannot read the file (\(reason))"
+            return "\(path): cannot be read (\(reason))"
         case let .emptyFile(path):
             return "\(path): the file is empty (0 bytes); expected a PNG or TIFF image"
         case let .unknownFormat(path, firstBytes):
