@@ -14,9 +14,12 @@ public struct InstanceExtractionOptions: Equatable, Codable, Sendable {
     /// `h`, in pixels of distance: a maximum of the smoothed distance becomes a separate nucleus
     /// when it rises more than this above the neck joining it to a higher one.
     ///
-    /// 2 pixels keeps the one-pixel ripples of a digitised disc or ellipse together while two
-    /// round nuclei of radius r whose centres are 1.6r apart (neck half-width 0.6r) still split
-    /// for r >= 6.
+    /// 2.5 was chosen on the 44 bundled sample images (2,872 hand-labelled nuclei) by extracting
+    /// instances from the ground truth's own foreground: mean DSB2018 score 0.812 without
+    /// splitting, 0.909 with h = 2, 0.916 with 2.5, 0.915 with 3, 0.906 with 4. Synthetic
+    /// digitised discs and ellipses (aspect up to 4, noisy rims) never split for any h >= 1.
+    /// Two discs of radius r with centres 1.6r apart split from r = 8 on; smaller touching
+    /// nuclei need a smaller h.
     public var minimumMarkerDynamic: Float
     /// Standard deviation, in pixels, of the Gaussian applied to the distance before its maxima
     /// are taken (0: none).
@@ -26,7 +29,7 @@ public struct InstanceExtractionOptions: Equatable, Codable, Sendable {
     public init(
         threshold: Float = 0.5, splitTouching: Bool = true, minimumArea: Int = 0,
         connectivity: Connectivity = .eight, fillHoles: Bool = false,
-        minimumMarkerDynamic: Float = 2, distanceSmoothing: Float = 1
+        minimumMarkerDynamic: Float = 2.5, distanceSmoothing: Float = 1
     ) {
         self.threshold = threshold
         self.splitTouching = splitTouching

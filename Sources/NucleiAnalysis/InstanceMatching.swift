@@ -124,7 +124,7 @@ public struct MatchCounts: Equatable, Codable, Sendable {
 }
 
 /// Instance-level scores of one image.
-public struct InstanceScores: Equatable, Sendable {
+public struct InstanceScores: Equatable, Codable, Sendable {
     /// Number of ground-truth instances.
     public var truthCount: Int
     /// Number of predicted instances.
