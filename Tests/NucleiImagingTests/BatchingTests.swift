@@ -1,4 +1,5 @@
 import NucleiImaging
+import NucleiTensor
 import Testing
 
 struct BatchingTests {

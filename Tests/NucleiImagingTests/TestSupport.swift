@@ -14,7 +14,8 @@ enum RawPNG {
                      palette: [UInt8]? = nil, transparency: [UInt8]? = nil) -> [UInt8] {
         let channels = [0: 1, 2: 3, 3: 1, 4: 2, 6: 4][Int(colorType)]!
         var raw: [UInt8] = []
-        let rowSamples = width * channels
+        // Bit depths below 8 pass packed bytes, one row of ceil(width * channels * bits / 8).
+        let rowSamples = bitDepth < 8 ? (width * channels * bitDepth + 7) / 8 : width * channels
         for y in 0..<height {
             raw.append(0)  // filter: none
             let row = samples[(y * rowSamples)..<((y + 1) * rowSamples)]

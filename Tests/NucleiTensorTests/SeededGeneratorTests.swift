@@ -1,4 +1,4 @@
-import NucleiImaging
+import NucleiTensor
 import Testing
 
 struct SeededGeneratorTests {
