@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The test suite, as CI runs it: set-up (system packages if missing), then every test in release
+# mode (numeric tests are slow unoptimised).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+swift test -c release
