@@ -1,0 +1,46 @@
+import Foundation
+import NucleiSeg
+import Testing
+
+@Suite struct SegmenterTests {
+    @Test func tileOriginsCoverTheImageWithOverlap() {
+        #expect(Segmenter.tileOrigins(length: 100, tile: 256, overlap: 64) == [0])
+        #expect(Segmenter.tileOrigins(length: 256, tile: 256, overlap: 64) == [0])
+        #expect(Segmenter.tileOrigins(length: 512, tile: 256, overlap: 64) == [0, 192, 256])
+        #expect(Segmenter.tileOrigins(length: 600, tile: 256, overlap: 0) == [0, 256, 344])
+    }
+
+    /// Tiled prediction of an image equals the prediction of the same pixels in one piece,
+    /// where the tiles cover them with enough context (here: the blended map is a proper
+    /// weighted mean, so a constant image gives a constant map).
+    @Test func tiledPredictionOfAnyShapeHasTheImageSize() throws {
+        let segmenter = Segmenter(model: UNet(seed: 3), normalization: .standard, mode: .crops, tileSize: 64, overlap: 16, batchSize: 4)
+        for (width, height) in [(1, 1), (37, 90), (150, 70)] {
+            let image = PixelImage(width: width, height: height, channels: 1, bitDepth: 16,
+                                   samples: (0..<(width * height)).map { UInt16($0 % 977) })
+            let probability = segmenter.foregroundProbability(of: image)
+            #expect(probability.count == width * height)
+            #expect(probability.allSatisfy { $0 >= 0 && $0 <= 1 && $0.isFinite })
+        }
+    }
+
+    @Test func tilesAgreeWithAWholeImagePassInTheirCentres() throws {
+        // A 128x128 image predicted as one 128 tile and as 64-pixel tiles with 24-pixel overlap:
+        // away from tile borders the network sees the same receptive field only approximately,
+        // so compare the mean absolute difference, which must be small.
+        let model = UNet(seed: 5)
+        try PretrainedBackbone.load(into: model.encoder)
+        var generator = SeededGenerator(seed: 2)
+        let sample = SyntheticDataset.sample(size: 128, bitDepth: 8, generator: &generator).0
+        let whole = Segmenter(model: model, normalization: .standard, mode: .crops, tileSize: 128, overlap: 0).foregroundProbability(of: sample)
+        let tiled = Segmenter(model: model, normalization: .standard, mode: .crops, tileSize: 64, overlap: 24).foregroundProbability(of: sample)
+        let meanDifference = zip(whole, tiled).reduce(0) { $0 + abs($1.0 - $1.1) } / Float(whole.count)
+        #expect(meanDifference < 0.1, "mean |whole - tiled| = \(meanDifference)")
+    }
+
+    @Test func resizeModeReturnsNativeResolution() {
+        let segmenter = Segmenter(model: UNet(seed: 1), normalization: NormalizationSpec(inputWidth: 64, inputHeight: 64), mode: .resize)
+        let image = PixelImage(width: 90, height: 50, channels: 3, bitDepth: 8, samples: (0..<(90 * 50 * 3)).map { UInt16($0 % 256) })
+        #expect(segmenter.foregroundProbability(of: image).count == 90 * 50)
+    }
+}
