@@ -1,0 +1,86 @@
+import Foundation
+import NucleiSeg
+import Testing
+
+/// The `nucleiseg` executable: exit codes and one-line messages naming the file on user errors.
+@Suite struct CommandLineTests {
+    /// The executable built beside this test bundle.
+    static var executable: URL {
+        var folder = Bundle.module.bundleURL.deletingLastPathComponent()
+        if !FileManager.default.fileExists(atPath: folder.appendingPathComponent("nucleiseg").path) {
+            folder = TestResources.packageRoot.appendingPathComponent(".build/release")
+        }
+        return folder.appendingPathComponent("nucleiseg")
+    }
+
+    struct Outcome { var status: Int32; var output: String; var error: String }
+
+    func run(_ arguments: [String]) throws -> Outcome {
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = arguments
+        let output = Pipe(), error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus, output: String(decoding: out, as: UTF8.self), error: String(decoding: err, as: UTF8.self))
+    }
+
+    @Test func summaryPrintsKerasTotals() throws {
+        let outcome = try run(["summary"])
+        #expect(outcome.status == 0)
+        #expect(outcome.output.contains("Total params: 6,502,786"))
+        #expect(outcome.output.contains("Trainable params: 4,658,882"))
+        #expect(outcome.output.contains("Non-trainable params: 1,843,904"))
+    }
+
+    @Test func missingDatasetFolderIsNamed() throws {
+        let missing = TestResources.temporaryFolder("cli-missing").appendingPathComponent("nowhere").path
+        for command in [["train", "--data", missing, "--output", missing + "-run"], ["evaluate", "--data", missing], ["data", "inspect", missing]] {
+            let outcome = try run(command)
+            #expect(outcome.status != 0, "\(command)")
+            #expect(outcome.error.contains(missing), "\(command): \(outcome.error)")
+            #expect(!outcome.error.contains("Fatal error"))
+        }
+    }
+
+    @Test func wrongCheckpointIsExplained() throws {
+        let folder = TestResources.temporaryFolder("cli-checkpoint")
+        let image = folder.appendingPathComponent("a.png")
+        try PNGCodec.write(PixelImage(width: 40, height: 30, channels: 1, bitDepth: 8, samples: Array(repeating: 9, count: 1200)), to: image)
+        let text = folder.appendingPathComponent("model.safetensors")
+        try Data("garbage".utf8).write(to: text)
+        let backbone = try #require(PretrainedBackbone.url).path
+        for model in [text.path, backbone, folder.appendingPathComponent("absent.safetensors").path] {
+            let outcome = try run(["predict", image.path, "--output", folder.appendingPathComponent("out").path, "--model", model])
+            #expect(outcome.status != 0)
+            #expect(outcome.error.contains(model), "\(outcome.error)")
+        }
+    }
+
+    @Test func corruptImageAmongGoodOnesFailsTheRunButNotTheOthers() throws {
+        let folder = TestResources.temporaryFolder("cli-predict")
+        let images = folder.appendingPathComponent("images")
+        try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
+        try PNGCodec.write(PixelImage(width: 64, height: 48, channels: 1, bitDepth: 16, samples: (0..<(64 * 48)).map { UInt16($0) }),
+                           to: images.appendingPathComponent("good.png"))
+        let bad = images.appendingPathComponent("bad.png")
+        try Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0]).write(to: bad)
+        let trained = try trainedModel()
+        let outcome = try run(["predict", images.path, "--output", folder.appendingPathComponent("out").path, "--model", trained])
+        #expect(outcome.status != 0)
+        #expect(outcome.error.contains(bad.path))
+        let written = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("out").path).sorted()
+        #expect(written == ["good_labels.png", "good_mask.png", "good_nuclei.csv", "good_overlay.png"])
+    }
+
+    /// A model checkpoint as `train` writes it (untrained weights are enough for plumbing).
+    func trainedModel() throws -> String {
+        let url = TestResources.temporaryFolder("cli-model").appendingPathComponent("model.safetensors")
+        try ModelCheckpoint.save(model: UNet(seed: 1), metadata: ["sampling": "crops", "input_size": "128"], to: url)
+        return url.path
+    }
+}
