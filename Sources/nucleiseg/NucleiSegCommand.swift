@@ -6,5 +6,5 @@ struct NucleiSegCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nucleiseg",
         abstract: "Segment cell nuclei in microscopy images with a MobileNetV2 U-Net, on CPU.",
-        subcommands: [])
+        subcommands: [BenchmarkCommand.self])
 }
