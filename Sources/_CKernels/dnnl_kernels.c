@@ -387,31 +387,35 @@ static double seconds(void) {
     return (double)time.tv_sec + 1e-9 * (double)time.tv_nsec;
 }
 
-/// The fastest of two runs after a warm-up run (which pays for page faults and scratchpad).
-static double time_entry(entry_t *entry, void *const *pointers, dnnl_status_t *status) {
-    double best = 1e30;
-    for (int run = 0; run < 3 && *status == dnnl_success; run++) {
-        double start = seconds();
-        *status = run_entry(entry, pointers);
-        if (run > 0 && seconds() - start < best) best = seconds() - start;
-    }
-    return best;
+static double timed_run(entry_t *entry, void *const *pointers, dnnl_status_t *status) {
+    double start = seconds();
+    if (*status == dnnl_success) *status = run_entry(entry, pointers);
+    return seconds() - start;
 }
 
-/// Chooses, once per geometry, between the Keras weights layout (oneDNN then mostly falls back to
-/// its gemm convolution) and the primitive's preferred blocked layout plus a weights reorder on
-/// every call (its direct jit/brgemm kernels), by timing both on the caller's data.
-/// Neither wins everywhere. At batch 32 (2 Zen 5 cores) the blocked layout ran the 4x4x320 -> 8x8x512
-/// transposed convolution in 6.6 ms instead of 12.5 ms, but the 8x8x1088 -> 16x16x256 backward
-/// weights in 132 ms instead of 69 ms; see `KernelBenchmark`.
+/// Chooses, once per geometry, between the Keras weights layout (oneDNN then falls back to its
+/// gemm convolution) and the primitive's preferred blocked layout plus a weights reorder on every
+/// call (its direct jit/brgemm kernels), by timing both on the caller's data.
+/// Neither wins everywhere. Batch 32, 2 idle Zen 5 cores, best of 5: blocked ran the 4x4x320 ->
+/// 8x8x512 transposed forward in 7.6 ms (Keras layout 24.6 ms) and depthwise 3x3 32x32x144 in
+/// 2.3 ms (17 ms), but the Keras layout ran 64x64x160 -> 128x128x2 forward in 13.2 ms (32.7 ms)
+/// and 8x8x1088 -> 16x16x256 backward weights in 69.5 ms (78.9 ms).
 static entry_t *choose_layout(const key_t_ *key, void *const *pointers, dnnl_status_t *status) {
     entry_t *blocked = new_entry(key, 1, status);
     if (!blocked || key->kind >= batch_norm_forward_training_kind || !blocked->reorder) return blocked;
     dnnl_status_t keras_status = dnnl_success;
     entry_t *keras = new_entry(key, 0, &keras_status);
     if (!keras) return blocked;
-    double blocked_seconds = time_entry(blocked, pointers, status);
-    double keras_seconds = time_entry(keras, pointers, status);
+    // A warm-up run each (page faults, scratchpad), then the fastest of three interleaved runs:
+    // other processes on the machine only ever add time, and interleaving spreads their bursts.
+    timed_run(blocked, pointers, status);
+    timed_run(keras, pointers, status);
+    double blocked_seconds = 1e30, keras_seconds = 1e30;
+    for (int run = 0; run < 3; run++) {
+        double blocked_run = timed_run(blocked, pointers, status), keras_run = timed_run(keras, pointers, status);
+        if (blocked_run < blocked_seconds) blocked_seconds = blocked_run;
+        if (keras_run < keras_seconds) keras_seconds = keras_run;
+    }
     if (*status != dnnl_success) { destroy_entry(keras); destroy_entry(blocked); return NULL; }
     if (keras_seconds < blocked_seconds) { destroy_entry(blocked); return keras; }
     destroy_entry(keras);
