@@ -60,9 +60,10 @@ typedef struct entry {
     int caller_argument_count;
     dnnl_exec_arg_t arguments[maximum_arguments];
     // Weights in the primitive's preferred layout: `weights_slot` is the argument index whose
-    // memory is library-owned; `keras_weights` wraps the caller's pointer; `reorder` converts
-    // before (forward, backward data) or after (backward weights) the primitive runs.
+    // memory lives in the shared `blocked_weights` buffer; `keras_weights` wraps the caller's
+    // pointer; `reorder` converts before (forward, backward data) or after (backward weights).
     int weights_slot;
+    size_t blocked_weights_bytes;
     dnnl_memory_t keras_weights;
     dnnl_primitive_t reorder;
     int reorder_after;
@@ -75,6 +76,10 @@ typedef struct entry {
 enum { bucket_count = 512 };
 static entry_t *buckets[bucket_count];
 static int cache_enabled = 1;
+// Blocked weights live only during one call and calls hold the lock, so every entry shares one
+// buffer (the largest decoder layer's is 10 MB; one per entry and batch size would add up).
+static void *blocked_weights;
+static size_t blocked_weights_capacity;
 static char last_implementation[96] = "none";
 
 static key_t_ make_key(long kind, long with_bias, const long *values, int value_count, float epsilon) {
@@ -142,8 +147,9 @@ static dnnl_status_t add_weights_argument(entry_t *entry, int argument, const dn
     dnnl_primitive_desc_t reorder_descriptor = NULL;
     dnnl_exec_arg_t *slot = &entry->arguments[entry->argument_count];
     slot->arg = argument;
-    CHECK(dnnl_memory_create(&slot->memory, chosen, engine, DNNL_MEMORY_ALLOCATE));
+    CHECK(dnnl_memory_create(&slot->memory, chosen, engine, DNNL_MEMORY_NONE));
     entry->argument_count++;
+    entry->blocked_weights_bytes = dnnl_memory_desc_get_size(chosen);
     CHECK(dnnl_memory_create(&entry->keras_weights, keras, engine, DNNL_MEMORY_NONE));
     entry->reorder_after = reorder_after;
     if (reorder_after)
@@ -165,6 +171,14 @@ static dnnl_status_t run_entry(entry_t *entry, void *const *pointers) {
     }
     dnnl_exec_arg_t reorder_arguments[2];
     if (entry->reorder) {
+        if (blocked_weights_capacity < entry->blocked_weights_bytes) {
+            free(blocked_weights);
+            blocked_weights_capacity = 0;
+            blocked_weights = aligned_alloc(64, (entry->blocked_weights_bytes + 63) / 64 * 64);
+            if (!blocked_weights) return dnnl_out_of_memory;
+            blocked_weights_capacity = entry->blocked_weights_bytes;
+        }
+        CHECK(dnnl_memory_set_data_handle(entry->arguments[entry->weights_slot].memory, blocked_weights));
         dnnl_memory_t internal = entry->arguments[entry->weights_slot].memory;
         reorder_arguments[0].arg = DNNL_ARG_FROM;
         reorder_arguments[0].memory = entry->reorder_after ? internal : entry->keras_weights;

@@ -3,12 +3,14 @@
 /// Each row is the median of `repetitions` timed runs after one warm-up run (the warm-up pays for
 /// primitive creation, the oneDNN weights-layout choice and first-touch page faults).
 ///
-/// Measured with `nucleiseg benchmark kernels` (batch 32, 2 Zen 5 cores, oneDNN 2.6.3, other
-/// builds sharing the machine, so ±20%): transposed convolutions 16x16x448 -> 32x32x128 forward
-/// ~215 GFLOP/s (39 ms), 4x4x320 -> 8x8x512 ~220, 8x8x1088 -> 16x16x256 ~230, 32x32x272 -> 64x64x64
-/// ~215, 64x64x160 -> 128x128x2 ~60-100 (two output channels leave the vector lanes idle);
-/// depthwise 3x3 15-55 (memory-bound); 1x1 convolutions 110-220; the first 3x3 stride-2
-/// convolution ~200 forward but ~45 backward data (three input channels).
+/// Measured with `nucleiseg benchmark kernels` (batch 32, 2 idle Zen 5 cores, oneDNN 2.6.3; the
+/// machine is shared, so repeat when a figure looks low): transposed convolutions 4x4x320 ->
+/// 8x8x512, 8x8x1088 -> 16x16x256, 16x16x448 -> 32x32x128 and 32x32x272 -> 64x64x64 ran at
+/// 190-225 GFLOP/s forward and backward data, 105-195 backward weights; 64x64x160 -> 128x128x2 at
+/// 48-90 (two output channels leave vector lanes idle); depthwise 3x3 7-39 (memory-bound); 1x1
+/// 96-203; the first 3x3 stride-2 convolution ~143 forward, 195 backward weights, but 44 backward
+/// data (three input channels; the frozen encoder's input never needs that gradient); batch norm
+/// on 16x16x256 0.8 ms forward, 1.5 ms backward.
 public enum KernelBenchmark {
     /// Which pass of a kernel a row timed.
     public enum Pass: String, Sendable, CaseIterable {
