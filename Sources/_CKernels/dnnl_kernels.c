@@ -423,15 +423,21 @@ static entry_t *choose_layout(const key_t_ *key, void *const *pointers, dnnl_sta
     // A warm-up run each (page faults, scratchpad), then the fastest of three interleaved runs:
     // other processes on the machine only ever add time, and interleaving spreads their bursts.
     timed_run(blocked, pointers, status);
-    timed_run(keras, pointers, status);
+    timed_run(keras, pointers, &keras_status);
     double blocked_seconds = 1e30, keras_seconds = 1e30;
     for (int run = 0; run < 3; run++) {
-        double blocked_run = timed_run(blocked, pointers, status), keras_run = timed_run(keras, pointers, status);
+        double blocked_run = timed_run(blocked, pointers, status);
+        double keras_run = timed_run(keras, pointers, &keras_status);
         if (blocked_run < blocked_seconds) blocked_seconds = blocked_run;
         if (keras_run < keras_seconds) keras_seconds = keras_run;
     }
-    if (*status != dnnl_success) { destroy_entry(keras); destroy_entry(blocked); return NULL; }
-    if (keras_seconds < blocked_seconds) { destroy_entry(blocked); return keras; }
+    if (*status != dnnl_success) {
+        destroy_entry(blocked);
+        if (keras_status != dnnl_success) { destroy_entry(keras); return NULL; }
+        *status = dnnl_success;
+        return keras;
+    }
+    if (keras_status == dnnl_success && keras_seconds < blocked_seconds) { destroy_entry(blocked); return keras; }
     destroy_entry(keras);
     return blocked;
 }
