@@ -43,12 +43,15 @@ enum primitive_kind {
     batch_norm_backward_kind,
 };
 
+// Compared and hashed byte by byte, so it has no implicit padding: `reserved` fills the last 8 bytes.
 typedef struct key {
     long kind;
     long with_bias;
     long values[14];
     float epsilon;
+    float reserved;
 } key_t_;
+_Static_assert(sizeof(key_t_) == 16 * sizeof(long) + 2 * sizeof(float), "key_t_ must have no padding");
 
 enum { maximum_arguments = 9 };
 
@@ -138,7 +141,7 @@ static dnnl_status_t create_primitive(entry_t *entry, const void *descriptor, co
 }
 
 /// Adds the weights argument: the Keras layout directly when the primitive took it, otherwise a
-/// library-owned buffer in the primitive's layout plus a reorder from/to the Keras layout.
+/// buffer in the primitive's layout (the shared `blocked_weights`) plus a reorder from/to the Keras layout.
 static dnnl_status_t add_weights_argument(entry_t *entry, int argument, const dnnl_memory_desc_t *keras,
                                           const dnnl_memory_desc_t *chosen, int reorder_after) {
     entry->weights_slot = entry->argument_count;
