@@ -43,12 +43,15 @@ enum primitive_kind {
     batch_norm_backward_kind,
 };
 
+// Compared and hashed byte by byte, so it has no implicit padding: `reserved` fills the last 8 bytes.
 typedef struct key {
     long kind;
     long with_bias;
     long values[14];
     float epsilon;
+    float reserved;
 } key_t_;
+_Static_assert(sizeof(key_t_) == 16 * sizeof(long) + 2 * sizeof(float), "key_t_ must have no padding");
 
 enum { maximum_arguments = 9 };
 
@@ -60,9 +63,10 @@ typedef struct entry {
     int caller_argument_count;
     dnnl_exec_arg_t arguments[maximum_arguments];
     // Weights in the primitive's preferred layout: `weights_slot` is the argument index whose
-    // memory is library-owned; `keras_weights` wraps the caller's pointer; `reorder` converts
-    // before (forward, backward data) or after (backward weights) the primitive runs.
+    // memory lives in the shared `blocked_weights` buffer; `keras_weights` wraps the caller's
+    // pointer; `reorder` converts before (forward, backward data) or after (backward weights).
     int weights_slot;
+    size_t blocked_weights_bytes;
     dnnl_memory_t keras_weights;
     dnnl_primitive_t reorder;
     int reorder_after;
@@ -75,6 +79,10 @@ typedef struct entry {
 enum { bucket_count = 512 };
 static entry_t *buckets[bucket_count];
 static int cache_enabled = 1;
+// Blocked weights live only during one call and calls hold the lock, so every entry shares one
+// buffer (the largest decoder layer's is 10 MB; one per entry and batch size would add up).
+static void *blocked_weights;
+static size_t blocked_weights_capacity;
 static char last_implementation[96] = "none";
 
 static key_t_ make_key(long kind, long with_bias, const long *values, int value_count, float epsilon) {
@@ -133,7 +141,7 @@ static dnnl_status_t create_primitive(entry_t *entry, const void *descriptor, co
 }
 
 /// Adds the weights argument: the Keras layout directly when the primitive took it, otherwise a
-/// library-owned buffer in the primitive's layout plus a reorder from/to the Keras layout.
+/// buffer in the primitive's layout (the shared `blocked_weights`) plus a reorder from/to the Keras layout.
 static dnnl_status_t add_weights_argument(entry_t *entry, int argument, const dnnl_memory_desc_t *keras,
                                           const dnnl_memory_desc_t *chosen, int reorder_after) {
     entry->weights_slot = entry->argument_count;
@@ -142,8 +150,9 @@ static dnnl_status_t add_weights_argument(entry_t *entry, int argument, const dn
     dnnl_primitive_desc_t reorder_descriptor = NULL;
     dnnl_exec_arg_t *slot = &entry->arguments[entry->argument_count];
     slot->arg = argument;
-    CHECK(dnnl_memory_create(&slot->memory, chosen, engine, DNNL_MEMORY_ALLOCATE));
+    CHECK(dnnl_memory_create(&slot->memory, chosen, engine, DNNL_MEMORY_NONE));
     entry->argument_count++;
+    entry->blocked_weights_bytes = dnnl_memory_desc_get_size(chosen);
     CHECK(dnnl_memory_create(&entry->keras_weights, keras, engine, DNNL_MEMORY_NONE));
     entry->reorder_after = reorder_after;
     if (reorder_after)
@@ -165,6 +174,14 @@ static dnnl_status_t run_entry(entry_t *entry, void *const *pointers) {
     }
     dnnl_exec_arg_t reorder_arguments[2];
     if (entry->reorder) {
+        if (blocked_weights_capacity < entry->blocked_weights_bytes) {
+            free(blocked_weights);
+            blocked_weights_capacity = 0;
+            blocked_weights = aligned_alloc(64, (entry->blocked_weights_bytes + 63) / 64 * 64);
+            if (!blocked_weights) return dnnl_out_of_memory;
+            blocked_weights_capacity = entry->blocked_weights_bytes;
+        }
+        CHECK(dnnl_memory_set_data_handle(entry->arguments[entry->weights_slot].memory, blocked_weights));
         dnnl_memory_t internal = entry->arguments[entry->weights_slot].memory;
         reorder_arguments[0].arg = DNNL_ARG_FROM;
         reorder_arguments[0].memory = entry->reorder_after ? internal : entry->keras_weights;
@@ -387,33 +404,43 @@ static double seconds(void) {
     return (double)time.tv_sec + 1e-9 * (double)time.tv_nsec;
 }
 
-/// The fastest of two runs after a warm-up run (which pays for page faults and scratchpad).
-static double time_entry(entry_t *entry, void *const *pointers, dnnl_status_t *status) {
-    double best = 1e30;
-    for (int run = 0; run < 3 && *status == dnnl_success; run++) {
-        double start = seconds();
-        *status = run_entry(entry, pointers);
-        if (run > 0 && seconds() - start < best) best = seconds() - start;
-    }
-    return best;
+static double timed_run(entry_t *entry, void *const *pointers, dnnl_status_t *status) {
+    double start = seconds();
+    if (*status == dnnl_success) *status = run_entry(entry, pointers);
+    return seconds() - start;
 }
 
-/// Chooses, once per geometry, between the Keras weights layout (oneDNN then mostly falls back to
-/// its gemm convolution) and the primitive's preferred blocked layout plus a weights reorder on
-/// every call (its direct jit/brgemm kernels), by timing both on the caller's data.
-/// Neither wins everywhere. At batch 32 (2 Zen 5 cores) the blocked layout ran the 4x4x320 -> 8x8x512
-/// transposed convolution in 6.6 ms instead of 12.5 ms, but the 8x8x1088 -> 16x16x256 backward
-/// weights in 132 ms instead of 69 ms; see `KernelBenchmark`.
+/// Chooses, once per geometry, between the Keras weights layout (oneDNN then falls back to its
+/// gemm convolution) and the primitive's preferred blocked layout plus a weights reorder on every
+/// call (its direct jit/brgemm kernels), by timing both on the caller's data.
+/// Neither wins everywhere. Batch 32, 2 idle Zen 5 cores, best of 5: blocked ran the 4x4x320 ->
+/// 8x8x512 transposed forward in 7.6 ms (Keras layout 24.6 ms) and depthwise 3x3 32x32x144 in
+/// 2.3 ms (17 ms), but the Keras layout ran 64x64x160 -> 128x128x2 forward in 13.2 ms (32.7 ms)
+/// and 8x8x1088 -> 16x16x256 backward weights in 69.5 ms (78.9 ms).
 static entry_t *choose_layout(const key_t_ *key, void *const *pointers, dnnl_status_t *status) {
     entry_t *blocked = new_entry(key, 1, status);
     if (!blocked || key->kind >= batch_norm_forward_training_kind || !blocked->reorder) return blocked;
     dnnl_status_t keras_status = dnnl_success;
     entry_t *keras = new_entry(key, 0, &keras_status);
     if (!keras) return blocked;
-    double blocked_seconds = time_entry(blocked, pointers, status);
-    double keras_seconds = time_entry(keras, pointers, status);
-    if (*status != dnnl_success) { destroy_entry(keras); destroy_entry(blocked); return NULL; }
-    if (keras_seconds < blocked_seconds) { destroy_entry(blocked); return keras; }
+    // A warm-up run each (page faults, scratchpad), then the fastest of three interleaved runs:
+    // other processes on the machine only ever add time, and interleaving spreads their bursts.
+    timed_run(blocked, pointers, status);
+    timed_run(keras, pointers, &keras_status);
+    double blocked_seconds = 1e30, keras_seconds = 1e30;
+    for (int run = 0; run < 3; run++) {
+        double blocked_run = timed_run(blocked, pointers, status);
+        double keras_run = timed_run(keras, pointers, &keras_status);
+        if (blocked_run < blocked_seconds) blocked_seconds = blocked_run;
+        if (keras_run < keras_seconds) keras_seconds = keras_run;
+    }
+    if (*status != dnnl_success) {
+        destroy_entry(blocked);
+        if (keras_status != dnnl_success) { destroy_entry(keras); return NULL; }
+        *status = dnnl_success;
+        return keras;
+    }
+    if (keras_status == dnnl_success && keras_seconds < blocked_seconds) { destroy_entry(blocked); return keras; }
     destroy_entry(keras);
     return blocked;
 }

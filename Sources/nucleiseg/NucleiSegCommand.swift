@@ -6,5 +6,8 @@ struct NucleiSegCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nucleiseg",
         abstract: "Segment cell nuclei in microscopy images with a MobileNetV2 U-Net, on CPU.",
-        subcommands: [TrainCommand.self, EvaluateCommand.self, PredictCommand.self, ReportCommand.self, DataCommand.self, SummaryCommand.self])
+        subcommands: [
+            TrainCommand.self, EvaluateCommand.self, PredictCommand.self, ReportCommand.self, DataCommand.self,
+            SummaryCommand.self, BenchmarkCommand.self,
+        ])
 }

@@ -11,10 +11,16 @@ import _CKernels
 /// identities: the same kernels underneath, plus a fused bias and bias gradient (the identities
 /// add the bias in a separate pass over the output).
 ///
-/// Threads: oneDNN runs each call on libgomp with one thread per core (`OMP_NUM_THREADS` lowers
-/// it; nothing here sets it). Calls are serialised by one lock in the glue, so callers on several
-/// threads never start competing OpenMP teams. On the 16x16x448 -> 32x32x128 transposed
-/// convolution at batch 32, two threads ran the forward pass in 39 ms and one thread in 74 ms.
+/// Threads: oneDNN runs each call on libgomp with one thread per core (it reports `nthr:2` here);
+/// `OMP_NUM_THREADS` lowers that, and nothing in NucleiSeg sets it. Calls are serialised by one
+/// lock in the glue, so Swift tasks on several threads never run competing OpenMP teams at once
+/// (libgomp keeps one team per calling thread; an idle team spins briefly, then sleeps). On the
+/// 16x16x448 -> 32x32x128 transposed convolution forward at batch 32 (idle machine, 3 tries),
+/// two threads took 38-41 ms (208-221 GFLOP/s), one thread 76-79 ms (107-111 GFLOP/s): 1.95x.
+/// Another busy process on the 2 cores costs far more than its share, because each parallel
+/// region waits for its slowest thread: the same call then took 80-90 ms.
+/// Keep libgomp's default wait policy (spin a while, then sleep): `OMP_WAIT_POLICY=passive` left
+/// the 39 ms call unchanged but made a batch-1 8x8x16 3x3 convolution pass 53 µs instead of 4.5 µs.
 ///
 /// A failing call is a programmer error (shapes are validated before): it stops with the oneDNN
 /// status and the geometry.
