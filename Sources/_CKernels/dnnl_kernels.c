@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <stdio.h>
+#include <malloc.h>
 
 // MARK: - Engine, stream, lock
 
@@ -23,7 +25,11 @@ static pthread_once_t initialization_once = PTHREAD_ONCE_INIT;
 // already uses every core inside one call.
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
+// NUCLEISEG_KERNELS_TRACE=1 prints every call (kind, dims, oneDNN implementation, ms) to stderr.
+static int trace;
+
 static void initialize(void) {
+    trace = getenv("NUCLEISEG_KERNELS_TRACE") != NULL;
     initialization_status = dnnl_engine_create(&engine, dnnl_cpu, 0);
     if (initialization_status == dnnl_success)
         initialization_status = dnnl_stream_create(&stream, engine, dnnl_stream_default_flags);
@@ -131,8 +137,8 @@ static dnnl_status_t add_argument(entry_t *entry, int argument, const dnnl_memor
 
 /// Creates the primitive of `descriptor` (a `*_desc_t`) and records its implementation name.
 static dnnl_status_t create_primitive(entry_t *entry, const void *descriptor, const_dnnl_primitive_desc_t hint,
-                                      dnnl_primitive_desc_t *primitive_descriptor) {
-    dnnl_status_t status = dnnl_primitive_desc_create(primitive_descriptor, descriptor, NULL, engine, hint);
+                                      const_dnnl_primitive_attr_t attributes, dnnl_primitive_desc_t *primitive_descriptor) {
+    dnnl_status_t status = dnnl_primitive_desc_create(primitive_descriptor, descriptor, attributes, engine, hint);
     if (status != dnnl_success) return status;
     const char *name = NULL;
     if (dnnl_primitive_desc_query(*primitive_descriptor, dnnl_query_impl_info_str, 0, &name) == dnnl_success && name)
@@ -231,9 +237,33 @@ static dnnl_status_t keras_weights_descriptor(dnnl_memory_desc_t *descriptor, co
 
 // MARK: - Convolution family
 
-static dnnl_status_t build_convolution(entry_t *entry, long kind, const nucleiseg_convolution_geometry *g, int with_bias) {
+/// Appends the fused activation of a forward pass (ReLU or ReLU6) as an eltwise post-op, so the
+/// activation is applied while the output is still in registers instead of in a second pass
+/// over memory.
+static dnnl_status_t activation_attributes(dnnl_primitive_attr_t *attributes, long activation) {
+    dnnl_status_t status = dnnl_success;
+    dnnl_post_ops_t post_ops = NULL;
+    *attributes = NULL;
+    if (activation == nucleiseg_activation_none) return dnnl_success;
+    CHECK(dnnl_primitive_attr_create(attributes));
+    CHECK(dnnl_post_ops_create(&post_ops));
+    if (activation == nucleiseg_activation_relu)
+        CHECK(dnnl_post_ops_append_eltwise(post_ops, 1.0f, dnnl_eltwise_relu, 0.0f, 0.0f));
+    else
+        CHECK(dnnl_post_ops_append_eltwise(post_ops, 1.0f, dnnl_eltwise_clip, 0.0f, 6.0f));
+    CHECK(dnnl_primitive_attr_set_post_ops(*attributes, post_ops));
+done:
+    if (post_ops) dnnl_post_ops_destroy(post_ops);
+    return status;
+}
+
+/// `flags`: bit 0 = with bias; the bits above hold the fused activation (forward passes only).
+static dnnl_status_t build_convolution(entry_t *entry, long kind, const nucleiseg_convolution_geometry *g, long flags) {
     dnnl_status_t status = dnnl_success;
     dnnl_primitive_desc_t forward_descriptor = NULL, descriptor = NULL;
+    dnnl_primitive_attr_t attributes = NULL;
+    int with_bias = (int)(flags & 1);
+    long activation = flags >> 1;
     int deconvolution = kind >= deconvolution_forward_kind;
     int pass = (int)(kind - (deconvolution ? deconvolution_forward_kind : convolution_forward_kind));
     dnnl_memory_desc_t convolution_input, convolution_output, keras, weights, bias;
@@ -264,7 +294,8 @@ static dnnl_status_t build_convolution(entry_t *entry, long kind, const nucleise
                                                  dnnl_convolution_direct, source, &weights, bias_or_null,
                                                  destination, strides, padding_left, padding_right));
     if (pass == 0) {
-        CHECK(create_primitive(entry, &forward, NULL, &descriptor));
+        CHECK(activation_attributes(&attributes, activation));
+        CHECK(create_primitive(entry, &forward, NULL, attributes, &descriptor));
         CHECK(add_argument(entry, DNNL_ARG_SRC, source));
         CHECK(add_weights_argument(entry, DNNL_ARG_WEIGHTS, &keras,
                                    dnnl_primitive_desc_query_md(descriptor, dnnl_query_weights_md, 0), 0));
@@ -282,7 +313,7 @@ static dnnl_status_t build_convolution(entry_t *entry, long kind, const nucleise
             CHECK(dnnl_convolution_backward_data_desc_init(&backward.convolution, dnnl_convolution_direct, source,
                                                            &weights, destination, strides, padding_left,
                                                            padding_right));
-        CHECK(create_primitive(entry, &backward, forward_descriptor, &descriptor));
+        CHECK(create_primitive(entry, &backward, forward_descriptor, NULL, &descriptor));
         CHECK(add_argument(entry, DNNL_ARG_DIFF_DST, destination));
         CHECK(add_weights_argument(entry, DNNL_ARG_WEIGHTS, &keras,
                                    dnnl_primitive_desc_query_md(descriptor, dnnl_query_weights_md, 0), 0));
@@ -296,7 +327,7 @@ static dnnl_status_t build_convolution(entry_t *entry, long kind, const nucleise
             CHECK(dnnl_convolution_backward_weights_desc_init(&backward.convolution, dnnl_convolution_direct, source,
                                                               &weights, bias_or_null, destination, strides,
                                                               padding_left, padding_right));
-        CHECK(create_primitive(entry, &backward, forward_descriptor, &descriptor));
+        CHECK(create_primitive(entry, &backward, forward_descriptor, NULL, &descriptor));
         CHECK(add_argument(entry, DNNL_ARG_SRC, source));
         CHECK(add_argument(entry, DNNL_ARG_DIFF_DST, destination));
         CHECK(add_weights_argument(entry, DNNL_ARG_DIFF_WEIGHTS, &keras,
@@ -304,6 +335,7 @@ static dnnl_status_t build_convolution(entry_t *entry, long kind, const nucleise
         if (with_bias) CHECK(add_argument(entry, DNNL_ARG_DIFF_BIAS, &bias));
     }
 done:
+    if (attributes) dnnl_primitive_attr_destroy(attributes);
     if (forward_descriptor) dnnl_primitive_desc_destroy(forward_descriptor);
     if (descriptor) dnnl_primitive_desc_destroy(descriptor);
     return status;
@@ -324,7 +356,7 @@ static dnnl_status_t build_batch_norm(entry_t *entry, long kind, long rows, long
     if (kind == batch_norm_forward_inference_kind) {
         CHECK(dnnl_batch_normalization_forward_desc_init(&forward, dnnl_forward_inference, &data, epsilon,
                                                          scale_and_shift | dnnl_use_global_stats));
-        CHECK(create_primitive(entry, &forward, NULL, &descriptor));
+        CHECK(create_primitive(entry, &forward, NULL, NULL, &descriptor));
         CHECK(add_argument(entry, DNNL_ARG_SRC, &data));
         CHECK(add_argument(entry, DNNL_ARG_SCALE, &vector));
         CHECK(add_argument(entry, DNNL_ARG_SHIFT, &vector));
@@ -335,7 +367,7 @@ static dnnl_status_t build_batch_norm(entry_t *entry, long kind, long rows, long
     }
     CHECK(dnnl_batch_normalization_forward_desc_init(&forward, dnnl_forward_training, &data, epsilon, scale_and_shift));
     if (kind == batch_norm_forward_training_kind) {
-        CHECK(create_primitive(entry, &forward, NULL, &descriptor));
+        CHECK(create_primitive(entry, &forward, NULL, NULL, &descriptor));
         CHECK(add_argument(entry, DNNL_ARG_SRC, &data));
         CHECK(add_argument(entry, DNNL_ARG_SCALE, &vector));
         CHECK(add_argument(entry, DNNL_ARG_SHIFT, &vector));
@@ -346,7 +378,7 @@ static dnnl_status_t build_batch_norm(entry_t *entry, long kind, long rows, long
     }
     CHECK(dnnl_primitive_desc_create(&forward_descriptor, &forward, NULL, engine, NULL));
     CHECK(dnnl_batch_normalization_backward_desc_init(&backward, dnnl_backward, &data, &data, epsilon, scale_and_shift));
-    CHECK(create_primitive(entry, &backward, forward_descriptor, &descriptor));
+    CHECK(create_primitive(entry, &backward, forward_descriptor, NULL, &descriptor));
     CHECK(add_argument(entry, DNNL_ARG_SRC, &data));
     CHECK(add_argument(entry, DNNL_ARG_DIFF_DST, &data));
     CHECK(add_argument(entry, DNNL_ARG_SCALE, &vector));
@@ -379,7 +411,7 @@ static dnnl_status_t build_entry(entry_t *entry) {
         key->values[0], key->values[1], key->values[2], key->values[3], key->values[4],
         key->values[5], key->values[6], key->values[7], key->values[8], key->values[9],
         key->values[10], key->values[11], key->values[12], key->values[13]};
-    return build_convolution(entry, key->kind, &geometry, (int)key->with_bias);
+    return build_convolution(entry, key->kind, &geometry, key->with_bias);
 }
 
 static entry_t *new_entry(const key_t_ *key, int any_weights_layout, dnnl_status_t *status) {
@@ -463,7 +495,15 @@ static int execute(const key_t_ *key, void *const *pointers) {
             buckets[bucket] = entry;
         }
         strcpy(last_implementation, entry->implementation);
-        status = run_entry(entry, pointers);
+        if (trace) {
+            double start = seconds();
+            status = run_entry(entry, pointers);
+            fprintf(stderr, "nucleiseg-kernel kind %ld flags %ld dims", key->kind, key->with_bias);
+            for (int index = 0; index < 14; index++) fprintf(stderr, " %ld", key->values[index]);
+            fprintf(stderr, " impl %s ms %.3f\n", entry->implementation, 1000 * (seconds() - start));
+        } else {
+            status = run_entry(entry, pointers);
+        }
     } else {
         // Uncached (for measuring the cache only): the blocked layout, created on every call.
         entry = new_entry(key, 1, &status);
@@ -477,7 +517,7 @@ done:
     return status;
 }
 
-static key_t_ convolution_key(long kind, const nucleiseg_convolution_geometry *g, int with_bias) {
+static key_t_ convolution_key(long kind, const nucleiseg_convolution_geometry *g, long with_bias) {
     long values[14] = {g->batch, g->input_height, g->input_width, g->input_channels, g->output_channels,
                        g->kernel_height, g->kernel_width, g->stride_height, g->stride_width,
                        g->pad_top, g->pad_bottom, g->pad_left, g->pad_right, g->groups};
@@ -488,7 +528,12 @@ static key_t_ convolution_key(long kind, const nucleiseg_convolution_geometry *g
 
 int nucleiseg_convolution_forward(const nucleiseg_convolution_geometry *geometry, const float *input,
                                   const float *weights, const float *bias, float *output) {
-    key_t_ key = convolution_key(convolution_forward_kind, geometry, bias != NULL);
+    return nucleiseg_convolution_forward_fused(geometry, input, weights, bias, nucleiseg_activation_none, output);
+}
+
+int nucleiseg_convolution_forward_fused(const nucleiseg_convolution_geometry *geometry, const float *input,
+                                        const float *weights, const float *bias, int activation, float *output) {
+    key_t_ key = convolution_key(convolution_forward_kind, geometry, (bias != NULL) | ((long)activation << 1));
     void *with_bias[] = {(void *)input, (void *)weights, (void *)bias, output};
     void *without_bias[] = {(void *)input, (void *)weights, output};
     return execute(&key, bias ? with_bias : without_bias);
@@ -511,7 +556,14 @@ int nucleiseg_convolution_backward_weights(const nucleiseg_convolution_geometry 
 
 int nucleiseg_transposed_convolution_forward(const nucleiseg_convolution_geometry *geometry, const float *input,
                                              const float *weights, const float *bias, float *output) {
-    key_t_ key = convolution_key(deconvolution_forward_kind, geometry, bias != NULL);
+    return nucleiseg_transposed_convolution_forward_fused(geometry, input, weights, bias, nucleiseg_activation_none,
+                                                          output);
+}
+
+int nucleiseg_transposed_convolution_forward_fused(const nucleiseg_convolution_geometry *geometry,
+                                                   const float *input, const float *weights, const float *bias,
+                                                   int activation, float *output) {
+    key_t_ key = convolution_key(deconvolution_forward_kind, geometry, (bias != NULL) | ((long)activation << 1));
     void *with_bias[] = {(void *)input, (void *)weights, (void *)bias, output};
     void *without_bias[] = {(void *)input, (void *)weights, output};
     return execute(&key, bias ? with_bias : without_bias);
@@ -564,6 +616,14 @@ int nucleiseg_batch_norm_backward(long rows, long channels, const float *input, 
 const char *nucleiseg_kernels_status_name(int status) { return dnnl_status2str((dnnl_status_t)status); }
 
 const char *nucleiseg_kernels_last_implementation(void) { return last_implementation; }
+
+void nucleiseg_tune_allocator(void) {
+    // Tensors of a training step are freed and allocated again every step. Above glibc's mmap
+    // threshold each allocation is a fresh mapping: page faults and zeroing on every step (14% of
+    // an inference run's cycles in a perf profile). Keeping them on the heap reuses the pages.
+    mallopt(M_MMAP_THRESHOLD, 512 << 20);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+}
 
 void nucleiseg_kernels_set_primitive_cache_enabled(int enabled) {
     pthread_mutex_lock(&lock);

@@ -19,7 +19,8 @@ public enum ConvolutionPadding: Sendable, Equatable {
         }
     }
 
-    func resolve(height: Int, width: Int, kernelHeight: Int, kernelWidth: Int, stride: Int) -> (top: Int, bottom: Int, left: Int, right: Int) {
+    /// The pads (top, bottom, left, right) this rule gives an input of `height` x `width`.
+    public func resolve(height: Int, width: Int, kernelHeight: Int, kernelWidth: Int, stride: Int) -> (top: Int, bottom: Int, left: Int, right: Int) {
         if case let .explicit(top, bottom, left, right) = self { return (top, bottom, left, right) }
         let vertical = pads(size: height, kernel: kernelHeight, stride: stride)
         let horizontal = pads(size: width, kernel: kernelWidth, stride: stride)

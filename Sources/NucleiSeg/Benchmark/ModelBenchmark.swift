@@ -47,19 +47,20 @@ public struct ModelBenchmark: Sendable {
             let optimizer = Adam()
             let images = Tensor.randomUniform([trainingBatch, inputSize, inputSize, 3], low: -1, high: 1, generator: &generator)
             let labels = (0..<(trainingBatch * inputSize * inputSize)).map { _ in Int32(generator.nextInt(below: 2)) }
+            let frozenEncoder = TrainingStep.frozenEncoder(of: model)
             let seconds = measure(progress: { progress("training batch \(trainingBatch): \($0)") }) {
-                model.setMode(training: true)
-                let (loss, _) = Variable.softmaxCrossEntropy(logits: model(Variable(images)), labels: labels)
+                let logits = TrainingStep.logits(model, frozenEncoder: frozenEncoder, input: images)
+                let (loss, _) = Variable.softmaxCrossEntropy(logits: logits, labels: labels)
                 loss.backward()
                 optimizer.update(model.trainableParameters)
             }
             figures.append(figure("training", batch: trainingBatch, seconds: seconds, gigaflopsPerImage: Self.trainingGigaflops(inputSize: inputSize)))
         }
+        let network = InferenceUNet(model)
         for batch in inferenceBatches {
             let images = Tensor.randomUniform([batch, inputSize, inputSize, 3], low: -1, high: 1, generator: &generator)
-            model.setMode(training: false)
             let seconds = measure(progress: { progress("inference batch \(batch): \($0)") }) {
-                _ = model(Variable(images))
+                _ = network(images)
             }
             figures.append(figure("inference", batch: batch, seconds: seconds, gigaflopsPerImage: Self.inferenceGigaflops(inputSize: inputSize)))
         }

@@ -11,6 +11,8 @@
 ///   probability and weight maps (9 bytes per pixel), never as a float RGB copy.
 public final class Segmenter {
     public let model: UNet
+    /// The model with BatchNorms folded and activations fused (a snapshot taken at creation).
+    let network: InferenceUNet
     public let normalization: NormalizationSpec
     public let mode: SamplingMode
     /// Tile side in pixels (a multiple of 32).
@@ -29,13 +31,12 @@ public final class Segmenter {
         self.tileSize = tileSize
         self.overlap = overlap
         self.batchSize = batchSize
-        model.setMode(training: false)
+        network = InferenceUNet(model)
     }
 
     /// Logits `[N, H, W, 2]` for a batch of normalised NHWC images (inference mode).
     public func logits(images: [Float], count: Int, height: Int, width: Int) -> Tensor {
-        model.setMode(training: false)
-        return model(Variable(Tensor(shape: [count, height, width, 3], scalars: images))).value
+        network(Tensor(shape: [count, height, width, 3], scalars: images))
     }
 
     /// Nucleus probability (0...1), row-major `height x width`, at the image's native resolution.

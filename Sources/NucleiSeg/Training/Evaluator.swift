@@ -9,12 +9,11 @@ public enum Evaluator {
     }
 
     public static func evaluate(model: UNet, batches: [Batch]) -> PixelFigures {
-        model.setMode(training: false)
+        let network = InferenceUNet(model)
         var lossSum = 0.0, pixels = 0, correct = 0
         var truePositive = 0, falsePositive = 0, falseNegative = 0
         for batch in batches {
-            let input = Variable(Tensor(shape: [batch.count, batch.height, batch.width, 3], scalars: batch.images))
-            let logits = model(input)
+            let logits = Variable(network(Tensor(shape: [batch.count, batch.height, batch.width, 3], scalars: batch.images)))
             let (loss, batchCorrect) = Variable.softmaxCrossEntropy(logits: logits, labels: batch.classes)
             lossSum += Double(loss.value.scalars[0]) * Double(batch.classes.count)
             pixels += batch.classes.count

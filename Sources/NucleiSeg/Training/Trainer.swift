@@ -88,6 +88,7 @@ public final class Trainer {
     public func run(shouldStop: () -> Bool = { false }) throws -> TrainingResult {
         let firstEpoch = history.count + 1
         let steps = data.stepsPerEpoch
+        let frozenEncoder = TrainingStep.frozenEncoder(of: model)
         events(.started(trainingItems: data.itemsPerEpoch, validationItems: data.validationBatches.reduce(0) { $0 + $1.count },
                         stepsPerEpoch: steps, firstEpoch: firstEpoch, epochs: options.epochs))
         var stoppedEarly = epochsWithoutImprovement >= options.patience && !history.isEmpty
@@ -98,9 +99,9 @@ public final class Trainer {
             var lossSum = 0.0, weightSum = 0.0, correct = 0, pixels = 0
             for (stepIndex, indices) in batches.enumerated() {
                 let batch = data.batch(indices, generator: &generator)
-                model.setMode(training: true)
-                let input = Variable(Tensor(shape: [batch.count, batch.height, batch.width, 3], scalars: batch.images))
-                let (loss, batchCorrect) = Variable.softmaxCrossEntropy(logits: model(input), labels: batch.classes)
+                let input = Tensor(shape: [batch.count, batch.height, batch.width, 3], scalars: batch.images)
+                let (loss, batchCorrect) = Variable.softmaxCrossEntropy(logits: TrainingStep.logits(model, frozenEncoder: frozenEncoder, input: input),
+                                                                         labels: batch.classes)
                 let lossValue = Double(loss.value.scalars[0])
                 guard lossValue.isFinite else {
                     throw TrainingError.nonFiniteLoss(

@@ -67,17 +67,8 @@ extension Variable {
     ) -> Variable {
         precondition(input.shape.count == 4 && weights.shape.count == 4 && weights.shape[3] == input.shape[3],
                      "transposed convolution of input \(input.shape) with weights \(weights.shape) [kh, kw, filters, inputChannels]")
-        let kernelHeight = weights.shape[0], kernelWidth = weights.shape[1]
-        let outputHeight = input.shape[1] * stride, outputWidth = input.shape[2] * stride
-        // TensorFlow 'same': total = max((out_small - 1) * stride + k - big, 0), floor(total/2) before.
-        let totalHeight = max((input.shape[1] - 1) * stride + kernelHeight - outputHeight, 0)
-        let totalWidth = max((input.shape[2] - 1) * stride + kernelWidth - outputWidth, 0)
-        let geometry = ConvolutionGeometry(
-            batch: input.shape[0], inputHeight: outputHeight, inputWidth: outputWidth, inputChannels: weights.shape[2],
-            outputChannels: input.shape[3], kernelHeight: kernelHeight, kernelWidth: kernelWidth,
-            strideHeight: stride, strideWidth: stride,
-            padTop: totalHeight / 2, padBottom: totalHeight - totalHeight / 2,
-            padLeft: totalWidth / 2, padRight: totalWidth - totalWidth / 2)
+        let geometry = ConvolutionGeometry.transposed(input: input.shape, weights: weights.shape, stride: stride)
+        let outputHeight = geometry.inputHeight, outputWidth = geometry.inputWidth
         precondition(geometry.outputHeight == input.shape[1] && geometry.outputWidth == input.shape[2],
                      "transposed convolution geometry mismatch: \(geometry) for input \(input.shape)")
         if let bias { precondition(bias.shape == [geometry.inputChannels], "bias \(bias.shape) for \(geometry)") }

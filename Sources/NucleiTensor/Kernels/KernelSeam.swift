@@ -105,4 +105,52 @@ extension TransposedConvolutionKernels where Self: ConvolutionKernels {
     }
 }
 
-public typealias ComputeKernels = ConvolutionKernels & TransposedConvolutionKernels & BatchNormKernels
+
+/// An activation applied inside a forward pass (a oneDNN post-op on the fast path).
+public enum FusedActivation: Int32, Sendable {
+    case none = 0
+    case relu = 1
+    /// min(max(x, 0), 6).
+    case relu6 = 2
+
+    @inlinable
+    public func apply(_ value: Float) -> Float {
+        switch self {
+        case .none: return value
+        case .relu: return max(value, 0)
+        case .relu6: return min(max(value, 0), 6)
+        }
+    }
+}
+
+/// Forward passes with the activation fused in, for inference: BatchNorm folded into the
+/// weights and bias leaves conv + bias + activation, one pass over the output instead of three.
+public protocol FusedForwardKernels: Sendable {
+    func convolutionForward(
+        _ geometry: ConvolutionGeometry, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
+        bias: UnsafePointer<Float>?, activation: FusedActivation, output: UnsafeMutablePointer<Float>)
+    func transposedConvolutionForward(
+        _ geometry: ConvolutionGeometry, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
+        bias: UnsafePointer<Float>?, activation: FusedActivation, output: UnsafeMutablePointer<Float>)
+}
+
+/// The unfused definition: the plain forward pass, then the activation over the output.
+extension FusedForwardKernels where Self: ConvolutionKernels & TransposedConvolutionKernels {
+    public func convolutionForward(
+        _ geometry: ConvolutionGeometry, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
+        bias: UnsafePointer<Float>?, activation: FusedActivation, output: UnsafeMutablePointer<Float>
+    ) {
+        convolutionForward(geometry, input: input, weights: weights, bias: bias, output: output)
+        for index in 0..<geometry.outputCount { output[index] = activation.apply(output[index]) }
+    }
+
+    public func transposedConvolutionForward(
+        _ geometry: ConvolutionGeometry, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
+        bias: UnsafePointer<Float>?, activation: FusedActivation, output: UnsafeMutablePointer<Float>
+    ) {
+        transposedConvolutionForward(geometry, input: input, weights: weights, bias: bias, output: output)
+        for index in 0..<geometry.inputCount { output[index] = activation.apply(output[index]) }
+    }
+}
+
+public typealias ComputeKernels = ConvolutionKernels & TransposedConvolutionKernels & BatchNormKernels & FusedForwardKernels

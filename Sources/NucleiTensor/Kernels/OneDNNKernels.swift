@@ -57,6 +57,24 @@ public struct OneDNNKernels: ComputeKernels {
             "convolution backward weights", geometry)
     }
 
+    public func convolutionForward(
+        _ geometry: ConvolutionGeometry, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
+        bias: UnsafePointer<Float>?, activation: FusedActivation, output: UnsafeMutablePointer<Float>
+    ) {
+        var shape = geometry.cGeometry
+        check(nucleiseg_convolution_forward_fused(&shape, input, weights, bias, activation.rawValue, output),
+              "fused convolution forward", geometry)
+    }
+
+    public func transposedConvolutionForward(
+        _ geometry: ConvolutionGeometry, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
+        bias: UnsafePointer<Float>?, activation: FusedActivation, output: UnsafeMutablePointer<Float>
+    ) {
+        var shape = geometry.cGeometry
+        check(nucleiseg_transposed_convolution_forward_fused(&shape, input, weights, bias, activation.rawValue, output),
+              "fused transposed convolution forward", geometry)
+    }
+
     // MARK: Transposed convolution
 
     public func transposedConvolutionForward(

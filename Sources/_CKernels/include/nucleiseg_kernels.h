@@ -25,9 +25,20 @@ typedef struct nucleiseg_convolution_geometry {
     long groups;
 } nucleiseg_convolution_geometry;
 
+/// Activations fused into a forward pass as a oneDNN post-op.
+enum nucleiseg_activation {
+    nucleiseg_activation_none = 0,
+    nucleiseg_activation_relu = 1,
+    /// min(max(x, 0), 6), MobileNetV2's activation.
+    nucleiseg_activation_relu6 = 2,
+};
+
 /// output = conv(input, weights) + bias (bias may be NULL).
 int nucleiseg_convolution_forward(const nucleiseg_convolution_geometry *geometry, const float *input,
                                   const float *weights, const float *bias, float *output);
+/// output = activation(conv(input, weights) + bias), one pass (inference).
+int nucleiseg_convolution_forward_fused(const nucleiseg_convolution_geometry *geometry, const float *input,
+                                        const float *weights, const float *bias, int activation, float *output);
 /// input_gradient = d(loss)/d(input).
 int nucleiseg_convolution_backward_data(const nucleiseg_convolution_geometry *geometry,
                                         const float *output_gradient, const float *weights,
@@ -42,6 +53,10 @@ int nucleiseg_convolution_backward_weights(const nucleiseg_convolution_geometry 
 int nucleiseg_transposed_convolution_forward(const nucleiseg_convolution_geometry *geometry,
                                              const float *input, const float *weights,
                                              const float *bias, float *output);
+/// output = activation(transposed conv(input, weights) + bias), one pass (inference).
+int nucleiseg_transposed_convolution_forward_fused(const nucleiseg_convolution_geometry *geometry,
+                                                   const float *input, const float *weights, const float *bias,
+                                                   int activation, float *output);
 /// d(loss)/d(transposed input) given d(loss)/d(transposed output).
 int nucleiseg_transposed_convolution_backward_data(const nucleiseg_convolution_geometry *geometry,
                                                    const float *output_gradient, const float *weights,
@@ -69,6 +84,8 @@ int nucleiseg_batch_norm_backward(long rows, long channels, const float *input,
 const char *nucleiseg_kernels_status_name(int status);
 /// The implementation oneDNN picked for the last primitive created (for diagnostics and benchmarks).
 const char *nucleiseg_kernels_last_implementation(void);
+/// Keeps large allocations on the heap so tensors freed in one step are reused by the next.
+void nucleiseg_tune_allocator(void);
 /// Turns the primitive cache of this file on (the default) or off; for measuring its benefit.
 void nucleiseg_kernels_set_primitive_cache_enabled(int enabled);
 
