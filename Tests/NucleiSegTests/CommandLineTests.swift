@@ -77,6 +77,42 @@ import Testing
         #expect(written == ["good_labels.png", "good_mask.png", "good_nuclei.csv", "good_overlay.png"])
     }
 
+    /// Ctrl-C during training: the run saves its weights, says how to resume, exits 0; `--resume`
+    /// then finishes the remaining epochs.
+    @Test func interruptSavesAndResumeFinishes() throws {
+        let data = try SyntheticDataset.make(name: "cli-interrupt", counts: ["train": 6, "val": 2])
+        let runFolder = TestResources.temporaryFolder("cli-interrupt-run").path
+        let arguments = ["train", "--data", data.path, "--output", runFolder, "--input-size", "64", "--batch-size", "2",
+                         "--epochs", "200", "--no-report"]
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        // Wait for the first finished epoch, then press Ctrl-C.
+        let history = runFolder + "/history.csv"
+        let deadline = Date().addingTimeInterval(120)
+        while !FileManager.default.fileExists(atPath: history) && Date() < deadline && process.isRunning { usleep(50_000) }
+        #expect(FileManager.default.fileExists(atPath: history))
+        kill(process.processIdentifier, SIGINT)
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(text)")
+        #expect(text.contains("interrupted during epoch") && text.contains("--resume"))
+        #expect(FileManager.default.fileExists(atPath: runFolder + "/checkpoints/interrupted.safetensors"))
+        let completed = TrainingHistory.parse(try String(contentsOfFile: history, encoding: .utf8)).count
+        #expect(completed >= 1 && completed < 200)
+        // Resume with a smaller budget so it ends soon.
+        let budget = completed + 1
+        let resumed = try run(["train", "--data", data.path, "--output", runFolder, "--input-size", "64", "--batch-size", "2",
+                               "--epochs", String(budget), "--no-report", "--resume"])
+        #expect(resumed.status == 0, "\(resumed.error)")
+        #expect(TrainingHistory.parse(try String(contentsOfFile: history, encoding: .utf8)).count == budget)
+        #expect(FileManager.default.fileExists(atPath: runFolder + "/model.safetensors"))
+    }
+
     /// A model checkpoint as `train` writes it (untrained weights are enough for plumbing).
     func trainedModel() throws -> String {
         let url = TestResources.temporaryFolder("cli-model").appendingPathComponent("model.safetensors")

@@ -11,6 +11,12 @@ public enum InterruptSignal {
 
     /// Installs the handler (idempotent).
     public static func install() {
+        // A parent may start us with SIGINT blocked (the mask is inherited across exec); unblock
+        // it before threads are created so that Ctrl-C reaches the handler.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
         signal(SIGINT) { _ in
             if InterruptSignal.requested != 0 { _exit(130) }
             InterruptSignal.requested = 1

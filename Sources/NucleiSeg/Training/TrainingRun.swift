@@ -15,13 +15,13 @@ public enum TrainingRun {
     public static func run(options: TrainingOptions, resume: Bool = false, writeReport: Bool = true,
                            shouldStop: @escaping () -> Bool = { InterruptSignal.isRequested },
                            events: @escaping (TrainingEvent) -> Void) throws -> TrainingRunResult {
+        InterruptSignal.install()
         let dataset = try Dataset.open(URL(fileURLWithPath: options.dataPath), layout: options.layout)
         let blocking = dataset.problems.filter(\.stopsTraining)
         if let first = blocking.first { throw first.error }
         for problem in dataset.problems { events(.note(problem.description)) }
         let data = try TrainingData(dataset: dataset, options: options) { done, total in events(.loading(done: done, total: total)) }
         let trainer = try Trainer(options: options, data: data, resume: resume, events: events)
-        InterruptSignal.install()
         let result = try trainer.run(shouldStop: shouldStop)
         var lines = ["run folder: \(trainer.runDirectory.path)"]
         guard !result.interrupted else {
