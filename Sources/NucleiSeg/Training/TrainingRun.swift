@@ -22,6 +22,10 @@ public enum TrainingRun {
         for problem in dataset.problems { events(.note(problem.description)) }
         let data = try TrainingData(dataset: dataset, options: options) { done, total in events(.loading(done: done, total: total)) }
         let trainer = try Trainer(options: options, data: data, resume: resume, events: events)
+        if !resume && writeReport {
+            try RunFigures.save(RunFigures.samplesMontage(data.training), named: RunFigures.samples, in: trainer.runDirectory)
+            try RunFigures.save(beforeTrainingFigure(model: trainer.model, data: data), named: RunFigures.beforeTraining, in: trainer.runDirectory)
+        }
         let result = try trainer.run(shouldStop: shouldStop)
         var lines = ["run folder: \(trainer.runDirectory.path)"]
         guard !result.interrupted else {
@@ -37,11 +41,24 @@ public enum TrainingRun {
                 let segmenter = Segmenter(model: trainer.model, normalization: data.normalization, mode: options.sampling)
                 evaluation = try DatasetEvaluation.evaluate(segmenter: segmenter, samples: testSamples, datasetPath: options.dataPath)
                 try evaluation!.write(to: trainer.runDirectory.appendingPathComponent("evaluation"))
+                try RunFigures.save(RunFigures.testMontage(evaluation!.examples), named: RunFigures.testPredictions, in: trainer.runDirectory)
                 lines += evaluation!.summaryLines
             }
             reportFile = try RunReport.write(runDirectory: trainer.runDirectory)
             lines.append("report: \(reportFile!.path)")
         }
         return TrainingRunResult(training: result, reportFile: reportFile, evaluation: evaluation, summaryLines: lines)
+    }
+
+    /// The first validation input, its true mask and the untrained model's prediction.
+    static func beforeTrainingFigure(model: UNet, data: TrainingData) -> RGBCanvas {
+        let batch = data.validationBatches[0]
+        let pixels = batch.height * batch.width
+        let image = Tensor(shape: [1, batch.height, batch.width, 3], scalars: Array(batch.images[0..<(pixels * 3)]))
+        let probability = Segmenter.foreground(InferenceUNet(model)(image))
+        let display = FloatImage(width: batch.width, height: batch.height, channels: 3, pixels: image.scalars).displayImage8Bit()
+        let raster = RasterImage(rgb: display.samples.map { UInt8($0) }, width: batch.width, height: batch.height)
+        let truth = LabelImage(width: batch.width, height: batch.height, labels: Array(batch.instanceLabels[0..<pixels]))
+        return RunFigures.predictionMontage(title: "Prediction before training", image: raster, truth: truth, prediction: probability)
     }
 }
