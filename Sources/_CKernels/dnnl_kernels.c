@@ -78,6 +78,11 @@ typedef struct entry {
     int reorder_after;
     // Whether the primitive was asked for its preferred weights layout (see `choose_layout`).
     int any_weights_layout;
+    // bfloat16 forward passes: the caller's float source (`caller_source`) is converted into the
+    // shared `converted_source` buffer by `source_reorder` before the primitive runs.
+    dnnl_memory_t caller_source;
+    dnnl_primitive_t source_reorder;
+    size_t converted_source_bytes;
     char implementation[96];
     struct entry *next;
 } entry_t;
@@ -89,6 +94,8 @@ static int cache_enabled = 1;
 // buffer (the largest decoder layer's is 10 MB; one per entry and batch size would add up).
 static void *blocked_weights;
 static size_t blocked_weights_capacity;
+static void *converted_source;
+static size_t converted_source_capacity;
 static char last_implementation[96] = "none";
 
 static key_t_ make_key(long kind, long with_bias, const long *values, int value_count, float epsilon) {
@@ -113,6 +120,8 @@ static void destroy_entry(entry_t *entry) {
     if (entry->primitive) dnnl_primitive_destroy(entry->primitive);
     if (entry->reorder) dnnl_primitive_destroy(entry->reorder);
     if (entry->keras_weights) dnnl_memory_destroy(entry->keras_weights);
+    if (entry->source_reorder) dnnl_primitive_destroy(entry->source_reorder);
+    if (entry->caller_source) dnnl_memory_destroy(entry->caller_source);
     for (int index = 0; index < entry->argument_count; index++)
         if (entry->arguments[index].memory) dnnl_memory_destroy(entry->arguments[index].memory);
     free(entry);
@@ -171,22 +180,34 @@ done:
     return status;
 }
 
+/// Grows one of the shared scratch buffers to at least `bytes`.
+static dnnl_status_t reserve(void **buffer, size_t *capacity, size_t bytes) {
+    if (*capacity >= bytes) return dnnl_success;
+    free(*buffer);
+    *capacity = 0;
+    *buffer = aligned_alloc(64, (bytes + 63) / 64 * 64);
+    if (!*buffer) return dnnl_out_of_memory;
+    *capacity = bytes;
+    return dnnl_success;
+}
+
 static dnnl_status_t run_entry(entry_t *entry, void *const *pointers) {
     dnnl_status_t status = dnnl_success;
     for (int index = 0; index < entry->caller_argument_count; index++) {
         dnnl_memory_t memory = (index == entry->weights_slot && entry->reorder) ? entry->keras_weights
+                               : (index == 0 && entry->source_reorder)          ? entry->caller_source
                                                                                  : entry->arguments[index].memory;
         CHECK(dnnl_memory_set_data_handle(memory, pointers[index]));
     }
+    if (entry->source_reorder) {
+        CHECK(reserve(&converted_source, &converted_source_capacity, entry->converted_source_bytes));
+        CHECK(dnnl_memory_set_data_handle(entry->arguments[0].memory, converted_source));
+        dnnl_exec_arg_t conversion[2] = {{DNNL_ARG_FROM, entry->caller_source}, {DNNL_ARG_TO, entry->arguments[0].memory}};
+        CHECK(dnnl_primitive_execute(entry->source_reorder, stream, 2, conversion));
+    }
     dnnl_exec_arg_t reorder_arguments[2];
     if (entry->reorder) {
-        if (blocked_weights_capacity < entry->blocked_weights_bytes) {
-            free(blocked_weights);
-            blocked_weights_capacity = 0;
-            blocked_weights = aligned_alloc(64, (entry->blocked_weights_bytes + 63) / 64 * 64);
-            if (!blocked_weights) return dnnl_out_of_memory;
-            blocked_weights_capacity = entry->blocked_weights_bytes;
-        }
+        CHECK(reserve(&blocked_weights, &blocked_weights_capacity, entry->blocked_weights_bytes));
         CHECK(dnnl_memory_set_data_handle(entry->arguments[entry->weights_slot].memory, blocked_weights));
         dnnl_memory_t internal = entry->arguments[entry->weights_slot].memory;
         reorder_arguments[0].arg = DNNL_ARG_FROM;
@@ -217,7 +238,7 @@ static dnnl_status_t vector_descriptor(dnnl_memory_desc_t *descriptor, long coun
 /// Keras weights `[kh, kw, in/groups, out]` as oneDNN (g,) oc, ic, kh, kw dims with strides.
 /// A deconvolution's oc/ic are the convolution's ic/oc: same bytes, dims 0 and 1 swapped.
 static dnnl_status_t keras_weights_descriptor(dnnl_memory_desc_t *descriptor, const nucleiseg_convolution_geometry *g,
-                                              int deconvolution, int any_layout) {
+                                              int deconvolution, int any_layout, dnnl_data_type_t type) {
     long groups = g->groups, in_per_group = g->input_channels / groups, out_per_group = g->output_channels / groups;
     long out = g->output_channels;
     long stride_out = 1, stride_in = out, stride_y = g->kernel_width * in_per_group * out, stride_x = in_per_group * out;
@@ -226,12 +247,12 @@ static dnnl_status_t keras_weights_descriptor(dnnl_memory_desc_t *descriptor, co
     if (groups == 1) {
         dnnl_dims_t dims = {first, second, g->kernel_height, g->kernel_width};
         dnnl_dims_t strides = {first_stride, second_stride, stride_y, stride_x};
-        if (any_layout) return dnnl_memory_desc_init_by_tag(descriptor, 4, dims, dnnl_f32, dnnl_format_tag_any);
+        if (any_layout) return dnnl_memory_desc_init_by_tag(descriptor, 4, dims, type, dnnl_format_tag_any);
         return dnnl_memory_desc_init_by_strides(descriptor, 4, dims, dnnl_f32, strides);
     }
     dnnl_dims_t dims = {groups, first, second, g->kernel_height, g->kernel_width};
     dnnl_dims_t strides = {out_per_group, first_stride, second_stride, stride_y, stride_x};
-    if (any_layout) return dnnl_memory_desc_init_by_tag(descriptor, 5, dims, dnnl_f32, dnnl_format_tag_any);
+    if (any_layout) return dnnl_memory_desc_init_by_tag(descriptor, 5, dims, type, dnnl_format_tag_any);
     return dnnl_memory_desc_init_by_strides(descriptor, 5, dims, dnnl_f32, strides);
 }
 
@@ -257,13 +278,15 @@ done:
     return status;
 }
 
-/// `flags`: bit 0 = with bias; the bits above hold the fused activation (forward passes only).
+/// `flags`: bit 0 = with bias, bits 1-2 the fused activation, bit 3 bfloat16 compute (forward
+/// passes only: source and weights converted to bfloat16, float32 accumulation and output).
 static dnnl_status_t build_convolution(entry_t *entry, long kind, const nucleiseg_convolution_geometry *g, long flags) {
     dnnl_status_t status = dnnl_success;
-    dnnl_primitive_desc_t forward_descriptor = NULL, descriptor = NULL;
+    dnnl_primitive_desc_t forward_descriptor = NULL, descriptor = NULL, conversion_descriptor = NULL;
     dnnl_primitive_attr_t attributes = NULL;
     int with_bias = (int)(flags & 1);
-    long activation = flags >> 1;
+    long activation = (flags >> 1) & 3;
+    int bfloat16 = (int)((flags >> 3) & 1);
     int deconvolution = kind >= deconvolution_forward_kind;
     int pass = (int)(kind - (deconvolution ? deconvolution_forward_kind : convolution_forward_kind));
     dnnl_memory_desc_t convolution_input, convolution_output, keras, weights, bias;
@@ -271,9 +294,16 @@ static dnnl_status_t build_convolution(entry_t *entry, long kind, const nucleise
     long output_height = (g->input_height + g->pad_top + g->pad_bottom - g->kernel_height) / g->stride_height + 1;
     long output_width = (g->input_width + g->pad_left + g->pad_right - g->kernel_width) / g->stride_width + 1;
     CHECK(nhwc_descriptor(&convolution_output, g->batch, g->output_channels, output_height, output_width));
-    CHECK(keras_weights_descriptor(&keras, g, deconvolution, 0));
-    CHECK(keras_weights_descriptor(&weights, g, deconvolution, entry->any_weights_layout));
+    CHECK(keras_weights_descriptor(&keras, g, deconvolution, 0, dnnl_f32));
+    CHECK(keras_weights_descriptor(&weights, g, deconvolution, entry->any_weights_layout || bfloat16,
+                                   bfloat16 ? dnnl_bf16 : dnnl_f32));
     const dnnl_memory_desc_t *source = deconvolution ? &convolution_output : &convolution_input;
+    dnnl_memory_desc_t converted;
+    if (bfloat16) {
+        converted = *source;
+        converted.data_type = dnnl_bf16;
+    }
+    const dnnl_memory_desc_t *compute_source = bfloat16 ? &converted : source;
     const dnnl_memory_desc_t *destination = deconvolution ? &convolution_input : &convolution_output;
     CHECK(vector_descriptor(&bias, deconvolution ? g->input_channels : g->output_channels));
     const dnnl_memory_desc_t *bias_or_null = with_bias ? &bias : NULL;
@@ -286,17 +316,23 @@ static dnnl_status_t build_convolution(entry_t *entry, long kind, const nucleise
         dnnl_deconvolution_desc_t deconvolution;
     } forward, backward;
     if (deconvolution)
-        CHECK(dnnl_deconvolution_forward_desc_init(&forward.deconvolution, dnnl_forward_training,
-                                                   dnnl_deconvolution_direct, source, &weights, bias_or_null,
+        CHECK(dnnl_deconvolution_forward_desc_init(&forward.deconvolution, bfloat16 ? dnnl_forward_inference : dnnl_forward_training,
+                                                   dnnl_deconvolution_direct, compute_source, &weights, bias_or_null,
                                                    destination, strides, padding_left, padding_right));
     else
-        CHECK(dnnl_convolution_forward_desc_init(&forward.convolution, dnnl_forward_training,
-                                                 dnnl_convolution_direct, source, &weights, bias_or_null,
+        CHECK(dnnl_convolution_forward_desc_init(&forward.convolution, bfloat16 ? dnnl_forward_inference : dnnl_forward_training,
+                                                 dnnl_convolution_direct, compute_source, &weights, bias_or_null,
                                                  destination, strides, padding_left, padding_right));
     if (pass == 0) {
         CHECK(activation_attributes(&attributes, activation));
         CHECK(create_primitive(entry, &forward, NULL, attributes, &descriptor));
-        CHECK(add_argument(entry, DNNL_ARG_SRC, source));
+        CHECK(add_argument(entry, DNNL_ARG_SRC, compute_source));
+        if (bfloat16) {
+            CHECK(dnnl_memory_create(&entry->caller_source, source, engine, DNNL_MEMORY_NONE));
+            CHECK(dnnl_reorder_primitive_desc_create(&conversion_descriptor, source, engine, compute_source, engine, NULL));
+            CHECK(dnnl_primitive_create(&entry->source_reorder, conversion_descriptor));
+            entry->converted_source_bytes = dnnl_memory_desc_get_size(compute_source);
+        }
         CHECK(add_weights_argument(entry, DNNL_ARG_WEIGHTS, &keras,
                                    dnnl_primitive_desc_query_md(descriptor, dnnl_query_weights_md, 0), 0));
         if (with_bias) CHECK(add_argument(entry, DNNL_ARG_BIAS, &bias));
@@ -335,6 +371,7 @@ static dnnl_status_t build_convolution(entry_t *entry, long kind, const nucleise
         if (with_bias) CHECK(add_argument(entry, DNNL_ARG_DIFF_BIAS, &bias));
     }
 done:
+    if (conversion_descriptor) dnnl_primitive_desc_destroy(conversion_descriptor);
     if (attributes) dnnl_primitive_attr_destroy(attributes);
     if (forward_descriptor) dnnl_primitive_desc_destroy(forward_descriptor);
     if (descriptor) dnnl_primitive_desc_destroy(descriptor);
@@ -451,7 +488,8 @@ static double timed_run(entry_t *entry, void *const *pointers, dnnl_status_t *st
 /// and 8x8x1088 -> 16x16x256 backward weights in 69.5 ms (78.9 ms).
 static entry_t *choose_layout(const key_t_ *key, void *const *pointers, dnnl_status_t *status) {
     entry_t *blocked = new_entry(key, 1, status);
-    if (!blocked || key->kind >= batch_norm_forward_training_kind || !blocked->reorder) return blocked;
+    int bfloat16 = key->kind < batch_norm_forward_training_kind && ((key->with_bias >> 3) & 1);
+    if (!blocked || key->kind >= batch_norm_forward_training_kind || !blocked->reorder || bfloat16) return blocked;
     dnnl_status_t keras_status = dnnl_success;
     entry_t *keras = new_entry(key, 0, &keras_status);
     if (!keras) return blocked;
@@ -533,7 +571,14 @@ int nucleiseg_convolution_forward(const nucleiseg_convolution_geometry *geometry
 
 int nucleiseg_convolution_forward_fused(const nucleiseg_convolution_geometry *geometry, const float *input,
                                         const float *weights, const float *bias, int activation, float *output) {
-    key_t_ key = convolution_key(convolution_forward_kind, geometry, (bias != NULL) | ((long)activation << 1));
+    return nucleiseg_convolution_forward_precision(geometry, input, weights, bias, activation, 0, output);
+}
+
+int nucleiseg_convolution_forward_precision(const nucleiseg_convolution_geometry *geometry, const float *input,
+                                            const float *weights, const float *bias, int activation, int bfloat16,
+                                            float *output) {
+    key_t_ key = convolution_key(convolution_forward_kind, geometry,
+                                 (bias != NULL) | ((long)activation << 1) | ((long)(bfloat16 != 0) << 3));
     void *with_bias[] = {(void *)input, (void *)weights, (void *)bias, output};
     void *without_bias[] = {(void *)input, (void *)weights, output};
     return execute(&key, bias ? with_bias : without_bias);
@@ -563,7 +608,14 @@ int nucleiseg_transposed_convolution_forward(const nucleiseg_convolution_geometr
 int nucleiseg_transposed_convolution_forward_fused(const nucleiseg_convolution_geometry *geometry,
                                                    const float *input, const float *weights, const float *bias,
                                                    int activation, float *output) {
-    key_t_ key = convolution_key(deconvolution_forward_kind, geometry, (bias != NULL) | ((long)activation << 1));
+    return nucleiseg_transposed_convolution_forward_precision(geometry, input, weights, bias, activation, 0, output);
+}
+
+int nucleiseg_transposed_convolution_forward_precision(const nucleiseg_convolution_geometry *geometry,
+                                                       const float *input, const float *weights, const float *bias,
+                                                       int activation, int bfloat16, float *output) {
+    key_t_ key = convolution_key(deconvolution_forward_kind, geometry,
+                                 (bias != NULL) | ((long)activation << 1) | ((long)(bfloat16 != 0) << 3));
     void *with_bias[] = {(void *)input, (void *)weights, (void *)bias, output};
     void *without_bias[] = {(void *)input, (void *)weights, output};
     return execute(&key, bias ? with_bias : without_bias);
@@ -616,6 +668,11 @@ int nucleiseg_batch_norm_backward(long rows, long channels, const float *input, 
 const char *nucleiseg_kernels_status_name(int status) { return dnnl_status2str((dnnl_status_t)status); }
 
 const char *nucleiseg_kernels_last_implementation(void) { return last_implementation; }
+
+int nucleiseg_kernels_support_bfloat16(void) {
+    dnnl_cpu_isa_t isa = dnnl_get_effective_cpu_isa();
+    return ((int)isa & (int)dnnl_cpu_isa_avx512_core_bf16) == (int)dnnl_cpu_isa_avx512_core_bf16;
+}
 
 void nucleiseg_tune_allocator(void) {
     // Tensors of a training step are freed and allocated again every step. Above glibc's mmap

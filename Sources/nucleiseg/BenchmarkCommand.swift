@@ -21,6 +21,8 @@ struct BenchmarkModelCommand: ParsableCommand {
     @Option(help: "Timed repetitions after one warm-up; the median is reported.") var repetitions = 5
     @Option(name: .customLong("input-size"), help: "Image side (multiple of 32).") var inputSize = 128
     @Flag(help: "Print JSON instead of a table.") var json = false
+    @Option(help: "Inference arithmetic: bfloat16 (default where the CPU has it) or float32.")
+    var precision: ComputePrecision = InferenceUNet.defaultPrecision
 
     func validate() throws {
         guard inputSize >= 32, inputSize % 32 == 0 else { throw ValidationError("--input-size must be a positive multiple of 32") }
@@ -33,6 +35,7 @@ struct BenchmarkModelCommand: ParsableCommand {
         benchmark.inferenceBatches = inferenceBatch
         benchmark.repetitions = repetitions
         benchmark.inputSize = inputSize
+        benchmark.inferencePrecision = precision
         let result: ModelBenchmark.Result
         do {
             result = try benchmark.run { line in
@@ -47,7 +50,8 @@ struct BenchmarkModelCommand: ParsableCommand {
             print(String(decoding: try encoder.encode(result), as: UTF8.self))
             return
         }
-        print("model benchmark, \(inputSize)x\(inputSize) inputs, kernels \(result.kernels), threads \(result.threads); median of \(repetitions)")
+        print("model benchmark, \(inputSize)x\(inputSize) inputs, kernels \(result.kernels), threads \(result.threads), "
+              + "inference \(result.inferencePrecision) (training float32); median of \(repetitions)")
         print("what        batch   images/s   ms/step   GFLOP/s   % of 550 peak")
         for figure in result.figures {
             print(String(format: "%-10@ %6d %10.1f %9.1f %9.1f %10.1f%%", figure.name, figure.batch, figure.imagesPerSecond,

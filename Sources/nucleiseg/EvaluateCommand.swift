@@ -16,6 +16,8 @@ struct EvaluateCommand: ParsableCommand {
     @Option(name: .customLong("tile-size"), help: "Tile side for tiled prediction.") var tileSize = 256
     @Option(name: .customLong("min-area"), help: "Drop predicted nuclei smaller than this many pixels.") var minArea = 8
     @Flag(name: .customLong("no-split"), help: "Do not split touching nuclei.") var noSplit = false
+    @Option(help: "Decoder arithmetic: bfloat16 (default where the CPU has it) or float32.")
+    var precision: ComputePrecision = InferenceUNet.defaultPrecision
 
     func run() throws {
         do {
@@ -24,7 +26,7 @@ struct EvaluateCommand: ParsableCommand {
             let chosen = split ?? (dataset.samples.contains { $0.split == "test" } ? "test" : nil)
             let samples = chosen.map { name in dataset.samples.filter { $0.split == name } } ?? dataset.samples
             guard !samples.isEmpty else { throw EvaluationError.emptySplit(path: data, split: chosen ?? "(all)") }
-            let segmenter = try ShippedModel.segmenter(path: model, modeOverride: mode, tileSize: tileSize)
+            let segmenter = try ShippedModel.segmenter(path: model, modeOverride: mode, tileSize: tileSize, precision: precision)
             var instances = InstanceExtractionOptions(minimumArea: minArea)
             instances.splitTouching = !noSplit
             let report = try DatasetEvaluation.evaluate(segmenter: segmenter, samples: samples, datasetPath: data, instanceOptions: instances) { done, total in
@@ -32,7 +34,7 @@ struct EvaluateCommand: ParsableCommand {
             }
             FileHandle.standardError.write(Data("\n".utf8))
             try report.write(to: URL(fileURLWithPath: output))
-            print("evaluated \(samples.count) images of \(data)\(chosen.map { " (split \($0))" } ?? "") with \(model ?? "the shipped model")")
+            print("evaluated \(samples.count) images of \(data)\(chosen.map { " (split \($0))" } ?? "") with \(model ?? "the shipped model") (\(segmenter.mode.rawValue), \(precision))")
             for line in report.summaryLines { print(line) }
             print("per-image results: \(output)/per_image.csv; summary: \(output)/summary.json")
         } catch {

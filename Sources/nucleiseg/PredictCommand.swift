@@ -19,6 +19,8 @@ struct PredictCommand: ParsableCommand {
     @Flag(name: .customLong("no-split"), help: "Do not split touching nuclei (plain connected components).") var noSplit = false
     @Option(help: "Plane of a multi-plane or multi-page TIFF to read (0-based).") var channel: Int?
     @Flag(name: .customLong("no-overlay"), help: "Skip the outline overlay PNG.") var noOverlay = false
+    @Option(help: "Decoder arithmetic: bfloat16 (default where the CPU has it) or float32.")
+    var precision: ComputePrecision = InferenceUNet.defaultPrecision
 
     func validate() throws {
         guard tileSize >= 64, tileSize % 32 == 0 else { throw ValidationError("--tile-size must be a multiple of 32, at least 64") }
@@ -29,7 +31,7 @@ struct PredictCommand: ParsableCommand {
         let segmenter: Segmenter
         var files: [URL] = []
         do {
-            segmenter = try ShippedModel.segmenter(path: model, modeOverride: mode, tileSize: tileSize)
+            segmenter = try ShippedModel.segmenter(path: model, modeOverride: mode, tileSize: tileSize, precision: precision)
             for path in paths {
                 let url = URL(fileURLWithPath: path)
                 var isDirectory: ObjCBool = false

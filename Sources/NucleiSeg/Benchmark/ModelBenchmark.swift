@@ -19,6 +19,7 @@ public struct ModelBenchmark: Sendable {
         public var peakResidentMegabytes: Double
         public var threads: String
         public var kernels: String
+        public var inferencePrecision: String
         public var inputSize: Int
     }
 
@@ -33,6 +34,8 @@ public struct ModelBenchmark: Sendable {
     public var trainingBatch = 32
     public var inferenceBatches = [1, 32]
     public var repetitions = 5
+    /// Arithmetic of the inference figures (training is always float32).
+    public var inferencePrecision = InferenceUNet.defaultPrecision
     /// Timed steps per repetition (more for small batches so a repetition lasts long enough).
     public var minimumSecondsPerRepetition = 1.0
 
@@ -56,7 +59,7 @@ public struct ModelBenchmark: Sendable {
             }
             figures.append(figure("training", batch: trainingBatch, seconds: seconds, gigaflopsPerImage: Self.trainingGigaflops(inputSize: inputSize)))
         }
-        let network = InferenceUNet(model)
+        let network = InferenceUNet(model, precision: inferencePrecision)
         for batch in inferenceBatches {
             let images = Tensor.randomUniform([batch, inputSize, inputSize, 3], low: -1, high: 1, generator: &generator)
             let seconds = measure(progress: { progress("inference batch \(batch): \($0)") }) {
@@ -68,7 +71,8 @@ public struct ModelBenchmark: Sendable {
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return Result(figures: figures, peakResidentMegabytes: Double(usage.ru_maxrss) / 1024,
                       threads: ProcessInfo.processInfo.environment["OMP_NUM_THREADS"] ?? "default (all cores)",
-                      kernels: String(describing: type(of: Kernels.current)), inputSize: inputSize)
+                      kernels: String(describing: type(of: Kernels.current)), inferencePrecision: String(describing: inferencePrecision),
+                      inputSize: inputSize)
     }
 
     /// Median seconds per step over `repetitions`, after one warm-up repetition.

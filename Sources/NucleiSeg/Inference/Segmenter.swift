@@ -14,6 +14,7 @@ public final class Segmenter {
     /// The model with BatchNorms folded and activations fused (a snapshot taken at creation).
     let network: InferenceUNet
     public let normalization: NormalizationSpec
+    public var precision: ComputePrecision { network.precision }
     public let mode: SamplingMode
     /// Tile side in pixels (a multiple of 32).
     public var tileSize: Int
@@ -22,7 +23,9 @@ public final class Segmenter {
     /// Tiles (or images) per forward pass.
     public var batchSize: Int
 
-    public init(model: UNet, normalization: NormalizationSpec, mode: SamplingMode, tileSize: Int = 256, overlap: Int = 64, batchSize: Int = 8) {
+    /// - Parameter precision: arithmetic of the decoder (see `InferenceUNet`).
+    public init(model: UNet, normalization: NormalizationSpec, mode: SamplingMode, tileSize: Int = 256, overlap: Int = 64, batchSize: Int = 8,
+                precision: ComputePrecision = .float32) {
         precondition(tileSize % 32 == 0 && tileSize >= 64, "tile size \(tileSize) must be a multiple of 32, at least 64")
         precondition(overlap >= 0 && overlap < tileSize / 2, "overlap \(overlap) must be below half the tile size")
         self.model = model
@@ -31,7 +34,7 @@ public final class Segmenter {
         self.tileSize = tileSize
         self.overlap = overlap
         self.batchSize = batchSize
-        network = InferenceUNet(model)
+        network = InferenceUNet(model, precision: precision)
     }
 
     /// Logits `[N, H, W, 2]` for a batch of normalised NHWC images (inference mode).

@@ -8,14 +8,15 @@ public enum ShippedModel {
     public static var url: URL? { Bundle.module.url(forResource: resourceName, withExtension: "safetensors") }
 
     /// Loads `path`, or the shipped model when `path` is nil, with the settings it was trained with.
-    public static func segmenter(path: String?, modeOverride: SamplingMode? = nil, tileSize: Int = 256) throws -> Segmenter {
+    public static func segmenter(path: String?, modeOverride: SamplingMode? = nil, tileSize: Int = 256,
+                                 precision: ComputePrecision = InferenceUNet.defaultPrecision) throws -> Segmenter {
         guard let url = path.map({ URL(fileURLWithPath: $0) }) ?? Self.url else {
             throw CheckpointError.fileNotFound(path: "\(resourceName).safetensors (package resource; pass --model FILE)")
         }
         let (model, checkpoint) = try ModelCheckpoint.load(from: url)
         let normalization = try checkpoint.normalization(path: url.path)
         let mode = modeOverride ?? SamplingMode(rawValue: checkpoint.metadata["sampling"] ?? "") ?? .resize
-        return Segmenter(model: model, normalization: normalization, mode: mode, tileSize: tileSize)
+        return Segmenter(model: model, normalization: normalization, mode: mode, tileSize: tileSize, precision: precision)
     }
 }
 

@@ -53,7 +53,7 @@ public enum RunFigures {
         return (loss, accuracy)
     }
 
-    static func shortName(_ name: String) -> String { name.count <= 28 ? name : String(name.prefix(12)) + "…" + String(name.suffix(14)) }
+    static func shortName(_ name: String) -> String { name.count <= 28 ? name : String(name.prefix(12)) + "..." + String(name.suffix(13)) }
 
     /// Saves a canvas as PNG in the run's figure folder.
     public static func save(_ canvas: RGBCanvas, named name: String, in runDirectory: URL) throws {

@@ -3,7 +3,8 @@ extension Tensor {
     /// activation(conv(self, weights) + bias). NHWC input, Keras weights `[kh, kw, C/groups, out]`.
     public func convolved(
         weights: Tensor, bias: Tensor?, stride: Int, padding: (top: Int, bottom: Int, left: Int, right: Int),
-        groups: Int = 1, activation: FusedActivation = .none, kernels: any ComputeKernels = Kernels.current
+        groups: Int = 1, activation: FusedActivation = .none, precision: ComputePrecision = .float32,
+        kernels: any ComputeKernels = Kernels.current
     ) -> Tensor {
         precondition(rank == 4 && weights.rank == 4 && weights.shape[2] * groups == shape[3],
                      "convolution of \(shape) with weights \(weights.shape), groups \(groups)")
@@ -16,7 +17,7 @@ extension Tensor {
                 weights.withUnsafeBufferPointer { w in
                     withOptionalPointer(bias) { b in
                         kernels.convolutionForward(geometry, input: x.baseAddress!, weights: w.baseAddress!, bias: b,
-                                                   activation: activation, output: output.baseAddress!)
+                                                   activation: activation, precision: precision, output: output.baseAddress!)
                     }
                 }
             }
@@ -26,7 +27,7 @@ extension Tensor {
     /// activation(Keras 'same' Conv2DTranspose(self) + bias); weights `[k, k, filters, C]`.
     public func transposedConvolved(
         weights: Tensor, bias: Tensor?, stride: Int = 2, activation: FusedActivation = .none,
-        kernels: any ComputeKernels = Kernels.current
+        precision: ComputePrecision = .float32, kernels: any ComputeKernels = Kernels.current
     ) -> Tensor {
         precondition(rank == 4 && weights.rank == 4 && weights.shape[3] == shape[3],
                      "transposed convolution of \(shape) with weights \(weights.shape)")
@@ -36,7 +37,7 @@ extension Tensor {
                 weights.withUnsafeBufferPointer { w in
                     withOptionalPointer(bias) { b in
                         kernels.transposedConvolutionForward(geometry, input: x.baseAddress!, weights: w.baseAddress!, bias: b,
-                                                             activation: activation, output: output.baseAddress!)
+                                                             activation: activation, precision: precision, output: output.baseAddress!)
                     }
                 }
             }

@@ -59,21 +59,26 @@ public struct OneDNNKernels: ComputeKernels {
 
     public func convolutionForward(
         _ geometry: ConvolutionGeometry, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
-        bias: UnsafePointer<Float>?, activation: FusedActivation, output: UnsafeMutablePointer<Float>
+        bias: UnsafePointer<Float>?, activation: FusedActivation, precision: ComputePrecision,
+        output: UnsafeMutablePointer<Float>
     ) {
         var shape = geometry.cGeometry
-        check(nucleiseg_convolution_forward_fused(&shape, input, weights, bias, activation.rawValue, output),
+        check(nucleiseg_convolution_forward_precision(&shape, input, weights, bias, activation.rawValue, precision.rawValue, output),
               "fused convolution forward", geometry)
     }
 
     public func transposedConvolutionForward(
         _ geometry: ConvolutionGeometry, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
-        bias: UnsafePointer<Float>?, activation: FusedActivation, output: UnsafeMutablePointer<Float>
+        bias: UnsafePointer<Float>?, activation: FusedActivation, precision: ComputePrecision,
+        output: UnsafeMutablePointer<Float>
     ) {
         var shape = geometry.cGeometry
-        check(nucleiseg_transposed_convolution_forward_fused(&shape, input, weights, bias, activation.rawValue, output),
+        check(nucleiseg_transposed_convolution_forward_precision(&shape, input, weights, bias, activation.rawValue, precision.rawValue, output),
               "fused transposed convolution forward", geometry)
     }
+
+    /// Whether this CPU has native bfloat16 arithmetic (AVX512-BF16 or AMX) for oneDNN.
+    public static var supportsBFloat16: Bool { nucleiseg_kernels_support_bfloat16() != 0 }
 
     // MARK: Transposed convolution
 

@@ -39,6 +39,11 @@ int nucleiseg_convolution_forward(const nucleiseg_convolution_geometry *geometry
 /// output = activation(conv(input, weights) + bias), one pass (inference).
 int nucleiseg_convolution_forward_fused(const nucleiseg_convolution_geometry *geometry, const float *input,
                                         const float *weights, const float *bias, int activation, float *output);
+/// The fused forward pass with bfloat16 compute when `bfloat16` is non-zero: source and weights
+/// are rounded to bfloat16, products accumulate in float32, the output is float32 (inference).
+int nucleiseg_convolution_forward_precision(const nucleiseg_convolution_geometry *geometry, const float *input,
+                                            const float *weights, const float *bias, int activation, int bfloat16,
+                                            float *output);
 /// input_gradient = d(loss)/d(input).
 int nucleiseg_convolution_backward_data(const nucleiseg_convolution_geometry *geometry,
                                         const float *output_gradient, const float *weights,
@@ -57,6 +62,10 @@ int nucleiseg_transposed_convolution_forward(const nucleiseg_convolution_geometr
 int nucleiseg_transposed_convolution_forward_fused(const nucleiseg_convolution_geometry *geometry,
                                                    const float *input, const float *weights, const float *bias,
                                                    int activation, float *output);
+/// The fused transposed forward pass with optional bfloat16 compute (see above).
+int nucleiseg_transposed_convolution_forward_precision(const nucleiseg_convolution_geometry *geometry,
+                                                       const float *input, const float *weights, const float *bias,
+                                                       int activation, int bfloat16, float *output);
 /// d(loss)/d(transposed input) given d(loss)/d(transposed output).
 int nucleiseg_transposed_convolution_backward_data(const nucleiseg_convolution_geometry *geometry,
                                                    const float *output_gradient, const float *weights,
@@ -84,6 +93,8 @@ int nucleiseg_batch_norm_backward(long rows, long channels, const float *input,
 const char *nucleiseg_kernels_status_name(int status);
 /// The implementation oneDNN picked for the last primitive created (for diagnostics and benchmarks).
 const char *nucleiseg_kernels_last_implementation(void);
+/// Whether this CPU runs oneDNN's bfloat16 kernels natively (AVX512-BF16 or AMX).
+int nucleiseg_kernels_support_bfloat16(void);
 /// Keeps large allocations on the heap so tensors freed in one step are reused by the next.
 void nucleiseg_tune_allocator(void);
 /// Turns the primitive cache of this file on (the default) or off; for measuring its benefit.

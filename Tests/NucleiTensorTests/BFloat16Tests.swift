@@ -1,0 +1,39 @@
+import NucleiTensor
+import Testing
+
+@Suite struct BFloat16Tests {
+    @Test func roundingToNearestEven() {
+        #expect(ComputePrecision.roundedToBFloat16(1) == 1)
+        // 1 + 2^-8 lies halfway between bfloat16 neighbours 1 and 1 + 2^-7: ties go to the even one (1).
+        #expect(ComputePrecision.roundedToBFloat16(1 + 0x1p-8) == 1)
+        // 1 + 3 * 2^-8 lies halfway between 1 + 2^-7 and 1 + 2^-6: the even one is 1 + 2^-6.
+        #expect(ComputePrecision.roundedToBFloat16(1 + 3 * 0x1p-8) == 1 + 0x1p-6)
+        #expect(ComputePrecision.roundedToBFloat16(1 + 0x1p-9) == 1)
+        #expect(ComputePrecision.roundedToBFloat16(-2.5) == -2.5)
+        #expect(ComputePrecision.roundedToBFloat16(.infinity) == .infinity)
+    }
+
+    /// oneDNN's bfloat16 passes equal the reference's definition (inputs rounded to bfloat16,
+    /// float32 products and sums) up to summation order.
+    @Test(.enabled(if: OneDNNKernels.supportsBFloat16), arguments: 0..<12)
+    func oneDNNMatchesTheReferenceDefinition(seed: Int) {
+        var generator = SeededGenerator(seed: UInt64(seed) + 100)
+        let channels = 1 + generator.nextInt(below: 24), filters = 1 + generator.nextInt(below: 24)
+        let size = 2 + generator.nextInt(below: 8), batch = 1 + generator.nextInt(below: 3)
+        let input = Tensor.randomUniform([batch, size, size, channels], low: -2, high: 2, generator: &generator)
+        let weights = Tensor.randomUniform([3, 3, filters, channels], low: -1, high: 1, generator: &generator)
+        let fast = input.transposedConvolved(weights: weights, bias: nil, precision: .bfloat16, kernels: Kernels.oneDNN)
+        let reference = input.transposedConvolved(weights: weights, bias: nil, precision: .bfloat16, kernels: Kernels.reference)
+        let exact = input.transposedConvolved(weights: weights, bias: nil, precision: .float32, kernels: Kernels.reference)
+        let scale = exact.scalars.map(abs).max() ?? 1
+        #expect(fast.maxAbsoluteDifference(reference) <= 1e-4 * max(1, scale))
+        // And bfloat16 stays within its 8-bit mantissa of the float32 result.
+        #expect(fast.maxAbsoluteDifference(exact) <= 2e-2 * max(1, scale))
+        let convolutionWeights = Tensor.randomUniform([3, 3, channels, filters], low: -1, high: 1, generator: &generator)
+        let convolved = input.convolved(weights: convolutionWeights, bias: nil, stride: 1, padding: (1, 1, 1, 1),
+                                        precision: .bfloat16, kernels: Kernels.oneDNN)
+        let convolvedReference = input.convolved(weights: convolutionWeights, bias: nil, stride: 1, padding: (1, 1, 1, 1),
+                                                 precision: .bfloat16, kernels: Kernels.reference)
+        #expect(convolved.maxAbsoluteDifference(convolvedReference) <= 1e-4 * max(1, convolvedReference.scalars.map(abs).max() ?? 1))
+    }
+}
