@@ -78,11 +78,13 @@ typedef struct entry {
     int reorder_after;
     // Whether the primitive was asked for its preferred weights layout (see `choose_layout`).
     int any_weights_layout;
-    // bfloat16 forward passes: the caller's float source (`caller_source`) is converted into the
-    // shared `converted_source` buffer by `source_reorder` before the primitive runs.
-    dnnl_memory_t caller_source;
-    dnnl_primitive_t source_reorder;
-    size_t converted_source_bytes;
+    // bfloat16 passes: up to two float inputs of the caller (argument slots `converted_slot`) are
+    // converted into the shared `converted_inputs` buffers by `conversions` before the primitive runs.
+    int conversion_count;
+    int converted_slot[2];
+    dnnl_memory_t caller_input[2];
+    dnnl_primitive_t conversions[2];
+    size_t converted_bytes[2];
     char implementation[96];
     struct entry *next;
 } entry_t;
@@ -94,8 +96,8 @@ static int cache_enabled = 1;
 // buffer (the largest decoder layer's is 10 MB; one per entry and batch size would add up).
 static void *blocked_weights;
 static size_t blocked_weights_capacity;
-static void *converted_source;
-static size_t converted_source_capacity;
+static void *converted_inputs[2];
+static size_t converted_input_capacity[2];
 static char last_implementation[96] = "none";
 
 static key_t_ make_key(long kind, long with_bias, const long *values, int value_count, float epsilon) {
@@ -120,8 +122,10 @@ static void destroy_entry(entry_t *entry) {
     if (entry->primitive) dnnl_primitive_destroy(entry->primitive);
     if (entry->reorder) dnnl_primitive_destroy(entry->reorder);
     if (entry->keras_weights) dnnl_memory_destroy(entry->keras_weights);
-    if (entry->source_reorder) dnnl_primitive_destroy(entry->source_reorder);
-    if (entry->caller_source) dnnl_memory_destroy(entry->caller_source);
+    for (int index = 0; index < entry->conversion_count; index++) {
+        if (entry->conversions[index]) dnnl_primitive_destroy(entry->conversions[index]);
+        if (entry->caller_input[index]) dnnl_memory_destroy(entry->caller_input[index]);
+    }
     for (int index = 0; index < entry->argument_count; index++)
         if (entry->arguments[index].memory) dnnl_memory_destroy(entry->arguments[index].memory);
     free(entry);
@@ -141,6 +145,26 @@ static dnnl_status_t add_argument(entry_t *entry, int argument, const dnnl_memor
     slot->arg = argument;
     dnnl_status_t status = dnnl_memory_create(&slot->memory, descriptor, engine, DNNL_MEMORY_NONE);
     if (status == dnnl_success) entry->argument_count++;
+    return status;
+}
+
+/// Adds argument `argument` in bfloat16 whose caller passes float32 (`caller`): a conversion
+/// runs before the primitive on every call.
+static dnnl_status_t add_converted_argument(entry_t *entry, int argument, const dnnl_memory_desc_t *caller) {
+    dnnl_status_t status = dnnl_success;
+    dnnl_primitive_desc_t conversion_descriptor = NULL;
+    dnnl_memory_desc_t converted = *caller;
+    converted.data_type = dnnl_bf16;
+    int conversion = entry->conversion_count;
+    entry->converted_slot[conversion] = entry->argument_count;
+    CHECK(add_argument(entry, argument, &converted));
+    CHECK(dnnl_memory_create(&entry->caller_input[conversion], caller, engine, DNNL_MEMORY_NONE));
+    entry->conversion_count++;
+    CHECK(dnnl_reorder_primitive_desc_create(&conversion_descriptor, caller, engine, &converted, engine, NULL));
+    CHECK(dnnl_primitive_create(&entry->conversions[conversion], conversion_descriptor));
+    entry->converted_bytes[conversion] = dnnl_memory_desc_get_size(&converted);
+done:
+    if (conversion_descriptor) dnnl_primitive_desc_destroy(conversion_descriptor);
     return status;
 }
 
@@ -195,15 +219,17 @@ static dnnl_status_t run_entry(entry_t *entry, void *const *pointers) {
     dnnl_status_t status = dnnl_success;
     for (int index = 0; index < entry->caller_argument_count; index++) {
         dnnl_memory_t memory = (index == entry->weights_slot && entry->reorder) ? entry->keras_weights
-                               : (index == 0 && entry->source_reorder)          ? entry->caller_source
                                                                                  : entry->arguments[index].memory;
+        for (int conversion = 0; conversion < entry->conversion_count; conversion++)
+            if (entry->converted_slot[conversion] == index) memory = entry->caller_input[conversion];
         CHECK(dnnl_memory_set_data_handle(memory, pointers[index]));
     }
-    if (entry->source_reorder) {
-        CHECK(reserve(&converted_source, &converted_source_capacity, entry->converted_source_bytes));
-        CHECK(dnnl_memory_set_data_handle(entry->arguments[0].memory, converted_source));
-        dnnl_exec_arg_t conversion[2] = {{DNNL_ARG_FROM, entry->caller_source}, {DNNL_ARG_TO, entry->arguments[0].memory}};
-        CHECK(dnnl_primitive_execute(entry->source_reorder, stream, 2, conversion));
+    for (int conversion = 0; conversion < entry->conversion_count; conversion++) {
+        dnnl_memory_t internal = entry->arguments[entry->converted_slot[conversion]].memory;
+        CHECK(reserve(&converted_inputs[conversion], &converted_input_capacity[conversion], entry->converted_bytes[conversion]));
+        CHECK(dnnl_memory_set_data_handle(internal, converted_inputs[conversion]));
+        dnnl_exec_arg_t arguments[2] = {{DNNL_ARG_FROM, entry->caller_input[conversion]}, {DNNL_ARG_TO, internal}};
+        CHECK(dnnl_primitive_execute(entry->conversions[conversion], stream, 2, arguments));
     }
     dnnl_exec_arg_t reorder_arguments[2];
     if (entry->reorder) {
@@ -282,7 +308,7 @@ done:
 /// passes only: source and weights converted to bfloat16, float32 accumulation and output).
 static dnnl_status_t build_convolution(entry_t *entry, long kind, const nucleiseg_convolution_geometry *g, long flags) {
     dnnl_status_t status = dnnl_success;
-    dnnl_primitive_desc_t forward_descriptor = NULL, descriptor = NULL, conversion_descriptor = NULL;
+    dnnl_primitive_desc_t forward_descriptor = NULL, descriptor = NULL;
     dnnl_primitive_attr_t attributes = NULL;
     int with_bias = (int)(flags & 1);
     long activation = (flags >> 1) & 3;
@@ -297,14 +323,20 @@ static dnnl_status_t build_convolution(entry_t *entry, long kind, const nucleise
     CHECK(keras_weights_descriptor(&keras, g, deconvolution, 0, dnnl_f32));
     CHECK(keras_weights_descriptor(&weights, g, deconvolution, entry->any_weights_layout || bfloat16,
                                    bfloat16 ? dnnl_bf16 : dnnl_f32));
+    // Weight gradients accumulate in float32 even for bfloat16 passes.
+    dnnl_memory_desc_t diff_weights;
+    CHECK(keras_weights_descriptor(&diff_weights, g, deconvolution, entry->any_weights_layout || bfloat16, dnnl_f32));
     const dnnl_memory_desc_t *source = deconvolution ? &convolution_output : &convolution_input;
-    dnnl_memory_desc_t converted;
-    if (bfloat16) {
-        converted = *source;
-        converted.data_type = dnnl_bf16;
-    }
-    const dnnl_memory_desc_t *compute_source = bfloat16 ? &converted : source;
     const dnnl_memory_desc_t *destination = deconvolution ? &convolution_input : &convolution_output;
+    // bfloat16: the inputs of each pass (source; diff destination; source and diff destination)
+    // and the weights are bfloat16, the outputs float32.
+    dnnl_memory_desc_t half_source = *source, half_destination = *destination;
+    if (bfloat16) {
+        half_source.data_type = dnnl_bf16;
+        half_destination.data_type = dnnl_bf16;
+    }
+    const dnnl_memory_desc_t *compute_source = bfloat16 ? &half_source : source;
+    const dnnl_memory_desc_t *compute_destination_gradient = bfloat16 && pass > 0 ? &half_destination : destination;
     CHECK(vector_descriptor(&bias, deconvolution ? g->input_channels : g->output_channels));
     const dnnl_memory_desc_t *bias_or_null = with_bias ? &bias : NULL;
     dnnl_dims_t strides = {g->stride_height, g->stride_width};
@@ -316,23 +348,18 @@ static dnnl_status_t build_convolution(entry_t *entry, long kind, const nucleise
         dnnl_deconvolution_desc_t deconvolution;
     } forward, backward;
     if (deconvolution)
-        CHECK(dnnl_deconvolution_forward_desc_init(&forward.deconvolution, bfloat16 ? dnnl_forward_inference : dnnl_forward_training,
+        CHECK(dnnl_deconvolution_forward_desc_init(&forward.deconvolution, bfloat16 && pass == 0 ? dnnl_forward_inference : dnnl_forward_training,
                                                    dnnl_deconvolution_direct, compute_source, &weights, bias_or_null,
                                                    destination, strides, padding_left, padding_right));
     else
-        CHECK(dnnl_convolution_forward_desc_init(&forward.convolution, bfloat16 ? dnnl_forward_inference : dnnl_forward_training,
+        CHECK(dnnl_convolution_forward_desc_init(&forward.convolution, bfloat16 && pass == 0 ? dnnl_forward_inference : dnnl_forward_training,
                                                  dnnl_convolution_direct, compute_source, &weights, bias_or_null,
                                                  destination, strides, padding_left, padding_right));
     if (pass == 0) {
         CHECK(activation_attributes(&attributes, activation));
         CHECK(create_primitive(entry, &forward, NULL, attributes, &descriptor));
-        CHECK(add_argument(entry, DNNL_ARG_SRC, compute_source));
-        if (bfloat16) {
-            CHECK(dnnl_memory_create(&entry->caller_source, source, engine, DNNL_MEMORY_NONE));
-            CHECK(dnnl_reorder_primitive_desc_create(&conversion_descriptor, source, engine, compute_source, engine, NULL));
-            CHECK(dnnl_primitive_create(&entry->source_reorder, conversion_descriptor));
-            entry->converted_source_bytes = dnnl_memory_desc_get_size(compute_source);
-        }
+        if (bfloat16) CHECK(add_converted_argument(entry, DNNL_ARG_SRC, source));
+        else CHECK(add_argument(entry, DNNL_ARG_SRC, source));
         CHECK(add_weights_argument(entry, DNNL_ARG_WEIGHTS, &keras,
                                    dnnl_primitive_desc_query_md(descriptor, dnnl_query_weights_md, 0), 0));
         if (with_bias) CHECK(add_argument(entry, DNNL_ARG_BIAS, &bias));
@@ -343,35 +370,42 @@ static dnnl_status_t build_convolution(entry_t *entry, long kind, const nucleise
     if (pass == 1) {
         if (deconvolution)
             CHECK(dnnl_deconvolution_backward_data_desc_init(&backward.deconvolution, dnnl_deconvolution_direct,
-                                                             source, &weights, destination, strides, padding_left,
-                                                             padding_right));
+                                                             source, &weights, compute_destination_gradient, strides,
+                                                             padding_left, padding_right));
         else
             CHECK(dnnl_convolution_backward_data_desc_init(&backward.convolution, dnnl_convolution_direct, source,
-                                                           &weights, destination, strides, padding_left,
+                                                           &weights, compute_destination_gradient, strides, padding_left,
                                                            padding_right));
         CHECK(create_primitive(entry, &backward, forward_descriptor, NULL, &descriptor));
-        CHECK(add_argument(entry, DNNL_ARG_DIFF_DST, destination));
+        if (bfloat16) CHECK(add_converted_argument(entry, DNNL_ARG_DIFF_DST, destination));
+        else CHECK(add_argument(entry, DNNL_ARG_DIFF_DST, destination));
         CHECK(add_weights_argument(entry, DNNL_ARG_WEIGHTS, &keras,
                                    dnnl_primitive_desc_query_md(descriptor, dnnl_query_weights_md, 0), 0));
         CHECK(add_argument(entry, DNNL_ARG_DIFF_SRC, source));
     } else {
         if (deconvolution)
             CHECK(dnnl_deconvolution_backward_weights_desc_init(&backward.deconvolution, dnnl_deconvolution_direct,
-                                                                source, &weights, bias_or_null, destination, strides,
-                                                                padding_left, padding_right));
+                                                                compute_source, &diff_weights, bias_or_null,
+                                                                compute_destination_gradient, strides, padding_left,
+                                                                padding_right));
         else
-            CHECK(dnnl_convolution_backward_weights_desc_init(&backward.convolution, dnnl_convolution_direct, source,
-                                                              &weights, bias_or_null, destination, strides,
-                                                              padding_left, padding_right));
+            CHECK(dnnl_convolution_backward_weights_desc_init(&backward.convolution, dnnl_convolution_direct,
+                                                              compute_source, &diff_weights, bias_or_null,
+                                                              compute_destination_gradient, strides, padding_left,
+                                                              padding_right));
         CHECK(create_primitive(entry, &backward, forward_descriptor, NULL, &descriptor));
-        CHECK(add_argument(entry, DNNL_ARG_SRC, source));
-        CHECK(add_argument(entry, DNNL_ARG_DIFF_DST, destination));
+        if (bfloat16) {
+            CHECK(add_converted_argument(entry, DNNL_ARG_SRC, source));
+            CHECK(add_converted_argument(entry, DNNL_ARG_DIFF_DST, destination));
+        } else {
+            CHECK(add_argument(entry, DNNL_ARG_SRC, source));
+            CHECK(add_argument(entry, DNNL_ARG_DIFF_DST, destination));
+        }
         CHECK(add_weights_argument(entry, DNNL_ARG_DIFF_WEIGHTS, &keras,
                                    dnnl_primitive_desc_query_md(descriptor, dnnl_query_diff_weights_md, 0), 1));
         if (with_bias) CHECK(add_argument(entry, DNNL_ARG_DIFF_BIAS, &bias));
     }
 done:
-    if (conversion_descriptor) dnnl_primitive_desc_destroy(conversion_descriptor);
     if (attributes) dnnl_primitive_attr_destroy(attributes);
     if (forward_descriptor) dnnl_primitive_desc_destroy(forward_descriptor);
     if (descriptor) dnnl_primitive_desc_destroy(descriptor);
@@ -624,7 +658,13 @@ int nucleiseg_transposed_convolution_forward_precision(const nucleiseg_convoluti
 int nucleiseg_transposed_convolution_backward_data(const nucleiseg_convolution_geometry *geometry,
                                                    const float *output_gradient, const float *weights,
                                                    float *input_gradient) {
-    key_t_ key = convolution_key(deconvolution_backward_data_kind, geometry, 0);
+    return nucleiseg_transposed_convolution_backward_data_precision(geometry, output_gradient, weights, 0, input_gradient);
+}
+
+int nucleiseg_transposed_convolution_backward_data_precision(const nucleiseg_convolution_geometry *geometry,
+                                                             const float *output_gradient, const float *weights,
+                                                             int bfloat16, float *input_gradient) {
+    key_t_ key = convolution_key(deconvolution_backward_data_kind, geometry, (long)(bfloat16 != 0) << 3);
     void *pointers[] = {(void *)output_gradient, (void *)weights, input_gradient};
     return execute(&key, pointers);
 }
@@ -632,7 +672,16 @@ int nucleiseg_transposed_convolution_backward_data(const nucleiseg_convolution_g
 int nucleiseg_transposed_convolution_backward_weights(const nucleiseg_convolution_geometry *geometry,
                                                       const float *input, const float *output_gradient,
                                                       float *weights_gradient, float *bias_gradient) {
-    key_t_ key = convolution_key(deconvolution_backward_weights_kind, geometry, bias_gradient != NULL);
+    return nucleiseg_transposed_convolution_backward_weights_precision(geometry, input, output_gradient, 0,
+                                                                       weights_gradient, bias_gradient);
+}
+
+int nucleiseg_transposed_convolution_backward_weights_precision(const nucleiseg_convolution_geometry *geometry,
+                                                                const float *input, const float *output_gradient,
+                                                                int bfloat16, float *weights_gradient,
+                                                                float *bias_gradient) {
+    key_t_ key = convolution_key(deconvolution_backward_weights_kind, geometry,
+                                 (bias_gradient != NULL) | ((long)(bfloat16 != 0) << 3));
     void *pointers[] = {(void *)input, (void *)output_gradient, weights_gradient, bias_gradient};
     return execute(&key, pointers);
 }

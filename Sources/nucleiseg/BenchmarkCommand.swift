@@ -23,6 +23,8 @@ struct BenchmarkModelCommand: ParsableCommand {
     @Flag(help: "Print JSON instead of a table.") var json = false
     @Option(help: "Inference arithmetic: bfloat16 (default where the CPU has it) or float32.")
     var precision: ComputePrecision = InferenceUNet.defaultPrecision
+    @Option(name: .customLong("training-precision"), help: "Decoder arithmetic while training: bfloat16 (mixed; default where the CPU has it) or float32.")
+    var trainingPrecision: ComputePrecision = InferenceUNet.defaultPrecision
 
     func validate() throws {
         guard inputSize >= 32, inputSize % 32 == 0 else { throw ValidationError("--input-size must be a positive multiple of 32") }
@@ -36,6 +38,7 @@ struct BenchmarkModelCommand: ParsableCommand {
         benchmark.repetitions = repetitions
         benchmark.inputSize = inputSize
         benchmark.inferencePrecision = precision
+        benchmark.trainingPrecision = trainingPrecision
         let result: ModelBenchmark.Result
         do {
             result = try benchmark.run { line in
@@ -51,7 +54,7 @@ struct BenchmarkModelCommand: ParsableCommand {
             return
         }
         print("model benchmark, \(inputSize)x\(inputSize) inputs, kernels \(result.kernels), threads \(result.threads), "
-              + "inference \(result.inferencePrecision) (training float32); median of \(repetitions)")
+              + "inference \(result.inferencePrecision), training \(result.trainingPrecision); median of \(repetitions)")
         print("what        batch   images/s   ms/step   GFLOP/s   % of 550 peak")
         for figure in result.figures {
             print(String(format: "%-10@ %6d %10.1f %9.1f %9.1f %10.1f%%", figure.name, figure.batch, figure.imagesPerSecond,

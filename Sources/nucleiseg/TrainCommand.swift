@@ -43,6 +43,8 @@ struct TrainCommand: ParsableCommand {
     @Flag(name: .customLong("unfreeze-encoder"), help: "Fine-tune the MobileNetV2 encoder too.") var unfreezeEncoder = false
     @Flag(name: .customLong("random-encoder"), help: "Start the encoder from random weights instead of ImageNet.") var randomEncoder = false
     @Flag(name: .customLong("no-flips"), help: "Disable RandomFlip augmentation.") var noFlips = false
+    @Option(help: "Decoder arithmetic while training: bfloat16 (mixed precision; default where the CPU has AVX512-BF16) or float32 (exact Keras arithmetic).")
+    var precision: ComputePrecision = InferenceUNet.defaultPrecision
     @Flag(help: "Continue the run in --output from its last checkpoint.") var resume = false
     @Flag(name: .customLong("no-report"), help: "Skip the evaluation on the test split and the HTML report.") var noReport = false
 
@@ -65,6 +67,7 @@ struct TrainCommand: ParsableCommand {
         options.trainEncoder = unfreezeEncoder
         options.pretrainedEncoder = !randomEncoder
         options.flips = !noFlips
+        options.precision = precision
         do {
             let display = TrainingDisplay()
             let result = try TrainingRun.run(options: options, resume: resume, writeReport: !noReport, events: display.handle)

@@ -36,4 +36,42 @@ import Testing
                                                  precision: .bfloat16, kernels: Kernels.reference)
         #expect(convolved.maxAbsoluteDifference(convolvedReference) <= 1e-4 * max(1, convolvedReference.scalars.map(abs).max() ?? 1))
     }
+
+    /// The bfloat16 backward passes of the transposed convolution equal the definition (inputs
+    /// rounded to bfloat16, float32 arithmetic) up to summation order.
+    @Test(.enabled(if: OneDNNKernels.supportsBFloat16), arguments: 0..<8)
+    func backwardPassesMatchTheReferenceDefinition(seed: Int) {
+        var generator = SeededGenerator(seed: UInt64(seed) + 200)
+        let channels = 1 + generator.nextInt(below: 20), filters = 1 + generator.nextInt(below: 20)
+        let size = 2 + generator.nextInt(below: 7), batch = 1 + generator.nextInt(below: 3)
+        let input = Tensor.randomUniform([batch, size, size, channels], low: -2, high: 2, generator: &generator)
+        let weights = Tensor.randomUniform([3, 3, filters, channels], low: -1, high: 1, generator: &generator)
+        let outputGradient = Tensor.randomUniform([batch, 2 * size, 2 * size, filters], low: -1, high: 1, generator: &generator)
+        let geometry = ConvolutionGeometry.transposed(input: input.shape, weights: weights.shape, stride: 2)
+        func passes(_ kernels: any ComputeKernels) -> (Tensor, Tensor, Tensor) {
+            var inputGradient = Tensor(shape: input.shape), weightsGradient = Tensor(shape: weights.shape), biasGradient = Tensor(shape: [filters])
+            outputGradient.withUnsafeBufferPointer { dy in
+                weights.withUnsafeBufferPointer { w in
+                    input.withUnsafeBufferPointer { x in
+                        inputGradient.withUnsafeMutableBufferPointer { dx in
+                            kernels.transposedConvolutionBackwardData(geometry, outputGradient: dy.baseAddress!, weights: w.baseAddress!,
+                                                                      precision: .bfloat16, inputGradient: dx.baseAddress!)
+                        }
+                        weightsGradient.withUnsafeMutableBufferPointer { dw in
+                            biasGradient.withUnsafeMutableBufferPointer { db in
+                                kernels.transposedConvolutionBackwardWeights(geometry, input: x.baseAddress!, outputGradient: dy.baseAddress!,
+                                                                             precision: .bfloat16, weightsGradient: dw.baseAddress!,
+                                                                             biasGradient: db.baseAddress!)
+                            }
+                        }
+                    }
+                }
+            }
+            return (inputGradient, weightsGradient, biasGradient)
+        }
+        let fast = passes(Kernels.oneDNN), reference = passes(Kernels.reference)
+        for (name, a, b) in [("input", fast.0, reference.0), ("weights", fast.1, reference.1), ("bias", fast.2, reference.2)] {
+            #expect(a.maxAbsoluteDifference(b) <= 1e-4 * max(1, b.scalars.map(abs).max() ?? 1), "\(name) gradient")
+        }
+    }
 }

@@ -98,6 +98,8 @@ public final class Conv2DTranspose: Module {
     public let kernel: Variable
     public let bias: Variable?
     public let stride: Int
+    /// Arithmetic of the forward and backward passes (float32 by default; see `ComputePrecision`).
+    public var precision = ComputePrecision.float32
 
     /// - Parameter kernelStandardDeviation: normal(0, σ) initialisation (pix2pix uses 0.02);
     ///   nil for the Keras default Glorot-uniform.
@@ -116,6 +118,6 @@ public final class Conv2DTranspose: Module {
     }
 
     public func callAsFunction(_ input: Variable) -> Variable {
-        Variable.transposedConvolution(input, weights: kernel, bias: bias, stride: stride)
+        Variable.transposedConvolution(input, weights: kernel, bias: bias, stride: stride, precision: precision)
     }
 }

@@ -20,6 +20,7 @@ public struct ModelBenchmark: Sendable {
         public var threads: String
         public var kernels: String
         public var inferencePrecision: String
+        public var trainingPrecision: String
         public var inputSize: Int
     }
 
@@ -34,8 +35,10 @@ public struct ModelBenchmark: Sendable {
     public var trainingBatch = 32
     public var inferenceBatches = [1, 32]
     public var repetitions = 5
-    /// Arithmetic of the inference figures (training is always float32).
+    /// Arithmetic of the inference figures.
     public var inferencePrecision = InferenceUNet.defaultPrecision
+    /// Arithmetic of the decoder while training.
+    public var trainingPrecision = InferenceUNet.defaultPrecision
     /// Timed steps per repetition (more for small batches so a repetition lasts long enough).
     public var minimumSecondsPerRepetition = 1.0
 
@@ -48,6 +51,7 @@ public struct ModelBenchmark: Sendable {
         var figures: [Figure] = []
         if trainingBatch > 0 {
             let optimizer = Adam()
+            model.decoder.precision = trainingPrecision
             let images = Tensor.randomUniform([trainingBatch, inputSize, inputSize, 3], low: -1, high: 1, generator: &generator)
             let labels = (0..<(trainingBatch * inputSize * inputSize)).map { _ in Int32(generator.nextInt(below: 2)) }
             let frozenEncoder = TrainingStep.frozenEncoder(of: model)
@@ -72,6 +76,7 @@ public struct ModelBenchmark: Sendable {
         return Result(figures: figures, peakResidentMegabytes: Double(usage.ru_maxrss) / 1024,
                       threads: ProcessInfo.processInfo.environment["OMP_NUM_THREADS"] ?? "default (all cores)",
                       kernels: String(describing: type(of: Kernels.current)), inferencePrecision: String(describing: inferencePrecision),
+                      trainingPrecision: String(describing: trainingPrecision),
                       inputSize: inputSize)
     }
 

@@ -80,6 +80,7 @@ public final class Trainer {
             if options.pretrainedEncoder { try PretrainedBackbone.load(into: model.encoder) }
             model.encoder.setTrainable(options.trainEncoder)
         }
+        model.decoder.precision = options.precision
         try FileManager.default.createDirectory(at: checkpointsDirectory, withIntermediateDirectories: true)
     }
 
@@ -175,6 +176,7 @@ public final class Trainer {
             "training_images": String(data.training.count),
             "validation_images": String(data.validation.count),
             "encoder_weights": options.pretrainedEncoder ? "imagenet" : "random",
+            "training_precision": String(describing: options.precision),
         ]
         if let record = history.first(where: { $0.epoch == bestEpoch }) {
             facts["best_val_accuracy"] = String(record.validationAccuracy)

@@ -61,8 +61,10 @@ extension Variable {
     /// TensorFlow computes it as the input-gradient of the convolution that maps the output shape
     /// to the input shape with 'same' padding; the same identity is used here, so the padding of
     /// that convolution (the odd pixel after) decides the alignment.
+    /// - Parameter precision: `.bfloat16` runs all three passes with bfloat16 inputs and float32
+    ///   accumulation (mixed-precision training); gradients stay float32.
     public static func transposedConvolution(
-        _ input: Variable, weights: Variable, bias: Variable? = nil, stride: Int = 2,
+        _ input: Variable, weights: Variable, bias: Variable? = nil, stride: Int = 2, precision: ComputePrecision = .float32,
         kernels: any ComputeKernels = Kernels.current
     ) -> Variable {
         precondition(input.shape.count == 4 && weights.shape.count == 4 && weights.shape[3] == input.shape[3],
@@ -78,7 +80,12 @@ extension Variable {
             inputValue.withUnsafeBufferPointer { x in
                 weightsValue.withUnsafeBufferPointer { w in
                     withOptionalPointer(bias?.value) { b in
-                        kernels.transposedConvolutionForward(geometry, input: x.baseAddress!, weights: w.baseAddress!, bias: b, output: out.baseAddress!)
+                        if precision == .float32 {
+                            kernels.transposedConvolutionForward(geometry, input: x.baseAddress!, weights: w.baseAddress!, bias: b, output: out.baseAddress!)
+                        } else {
+                            kernels.transposedConvolutionForward(geometry, input: x.baseAddress!, weights: w.baseAddress!, bias: b,
+                                                                 activation: .none, precision: precision, output: out.baseAddress!)
+                        }
                     }
                 }
             }
@@ -89,7 +96,8 @@ extension Variable {
                 if input.requiresGradient {
                     let dx = Tensor(shape: inputValue.shape) { dx in
                         weightsValue.withUnsafeBufferPointer { w in
-                            kernels.transposedConvolutionBackwardData(geometry, outputGradient: dy.baseAddress!, weights: w.baseAddress!, inputGradient: dx.baseAddress!)
+                            kernels.transposedConvolutionBackwardData(geometry, outputGradient: dy.baseAddress!, weights: w.baseAddress!,
+                                                                      precision: precision, inputGradient: dx.baseAddress!)
                         }
                     }
                     input.accumulateGradient(dx)
@@ -99,7 +107,8 @@ extension Variable {
                     let dw = Tensor(shape: weightsValue.shape) { dw in
                         inputValue.withUnsafeBufferPointer { x in
                             withOptionalMutablePointer(&biasGradient) { db in
-                                kernels.transposedConvolutionBackwardWeights(geometry, input: x.baseAddress!, outputGradient: dy.baseAddress!, weightsGradient: dw.baseAddress!, biasGradient: db)
+                                kernels.transposedConvolutionBackwardWeights(geometry, input: x.baseAddress!, outputGradient: dy.baseAddress!,
+                                                                             precision: precision, weightsGradient: dw.baseAddress!, biasGradient: db)
                             }
                         }
                     }

@@ -124,7 +124,7 @@ public enum FusedActivation: Int32, Sendable {
 }
 
 /// The arithmetic of an inference forward pass.
-public enum ComputePrecision: Int32, Sendable, CaseIterable {
+public enum ComputePrecision: Int32, Sendable, CaseIterable, Codable {
     /// IEEE single precision throughout.
     case float32 = 0
     /// Source and weights rounded to bfloat16 (8-bit mantissa), products accumulated in float32,
@@ -191,4 +191,49 @@ func withRounded(
     roundedFirst.withUnsafeBufferPointer { a in roundedSecond.withUnsafeBufferPointer { b in body(a.baseAddress!, b.baseAddress!) } }
 }
 
+
+/// The backward passes of the transposed convolution in reduced precision (mixed-precision
+/// training: bfloat16 inputs, float32 accumulation, float32 gradients).
+public protocol ReducedPrecisionBackwardKernels: Sendable {
+    func transposedConvolutionBackwardData(
+        _ geometry: ConvolutionGeometry, outputGradient: UnsafePointer<Float>, weights: UnsafePointer<Float>,
+        precision: ComputePrecision, inputGradient: UnsafeMutablePointer<Float>)
+    func transposedConvolutionBackwardWeights(
+        _ geometry: ConvolutionGeometry, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
+        precision: ComputePrecision, weightsGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>?)
+}
+
+/// The definition: the float32 pass on inputs rounded to bfloat16 (the bias gradient sums the
+/// rounded output gradient too).
+extension ReducedPrecisionBackwardKernels where Self: TransposedConvolutionKernels {
+    public func transposedConvolutionBackwardData(
+        _ geometry: ConvolutionGeometry, outputGradient: UnsafePointer<Float>, weights: UnsafePointer<Float>,
+        precision: ComputePrecision, inputGradient: UnsafeMutablePointer<Float>
+    ) {
+        withRounded(outputGradient, count: geometry.inputCount, weights, count: geometry.weightCount, precision) { gradient, weights in
+            transposedConvolutionBackwardData(geometry, outputGradient: gradient, weights: weights, inputGradient: inputGradient)
+        }
+    }
+
+    public func transposedConvolutionBackwardWeights(
+        _ geometry: ConvolutionGeometry, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
+        precision: ComputePrecision, weightsGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>?
+    ) {
+        withRounded(input, count: geometry.outputCount, outputGradient, count: geometry.inputCount, precision) { input, gradient in
+            transposedConvolutionBackwardWeights(geometry, input: input, outputGradient: gradient, weightsGradient: weightsGradient, biasGradient: nil)
+        }
+        if let biasGradient {
+            let channels = geometry.inputChannels
+            for channel in 0..<channels { biasGradient[channel] = 0 }
+            for row in 0..<(geometry.inputCount / channels) {
+                for channel in 0..<channels {
+                    let value = outputGradient[row * channels + channel]
+                    biasGradient[channel] += precision == .bfloat16 ? ComputePrecision.roundedToBFloat16(value) : value
+                }
+            }
+        }
+    }
+}
+
 public typealias ComputeKernels = ConvolutionKernels & TransposedConvolutionKernels & BatchNormKernels & FusedForwardKernels
+    & ReducedPrecisionBackwardKernels

@@ -77,6 +77,25 @@ public struct OneDNNKernels: ComputeKernels {
               "fused transposed convolution forward", geometry)
     }
 
+    public func transposedConvolutionBackwardData(
+        _ geometry: ConvolutionGeometry, outputGradient: UnsafePointer<Float>, weights: UnsafePointer<Float>,
+        precision: ComputePrecision, inputGradient: UnsafeMutablePointer<Float>
+    ) {
+        var shape = geometry.cGeometry
+        check(nucleiseg_transposed_convolution_backward_data_precision(&shape, outputGradient, weights, precision.rawValue, inputGradient),
+              "transposed convolution backward data (reduced precision)", geometry)
+    }
+
+    public func transposedConvolutionBackwardWeights(
+        _ geometry: ConvolutionGeometry, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
+        precision: ComputePrecision, weightsGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>?
+    ) {
+        var shape = geometry.cGeometry
+        check(nucleiseg_transposed_convolution_backward_weights_precision(&shape, input, outputGradient, precision.rawValue,
+                                                                         weightsGradient, biasGradient),
+              "transposed convolution backward weights (reduced precision)", geometry)
+    }
+
     /// Whether this CPU has native bfloat16 arithmetic (AVX512-BF16 or AMX) for oneDNN.
     public static var supportsBFloat16: Bool { nucleiseg_kernels_support_bfloat16() != 0 }
 

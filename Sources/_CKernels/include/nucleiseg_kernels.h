@@ -75,6 +75,16 @@ int nucleiseg_transposed_convolution_backward_weights(const nucleiseg_convolutio
                                                       const float *input, const float *output_gradient,
                                                       float *weights_gradient, float *bias_gradient);
 
+/// The transposed backward passes with bfloat16 inputs (gradients, activations, weights rounded
+/// to bfloat16) and float32 accumulation and outputs: mixed-precision training.
+int nucleiseg_transposed_convolution_backward_data_precision(const nucleiseg_convolution_geometry *geometry,
+                                                             const float *output_gradient, const float *weights,
+                                                             int bfloat16, float *input_gradient);
+int nucleiseg_transposed_convolution_backward_weights_precision(const nucleiseg_convolution_geometry *geometry,
+                                                                const float *input, const float *output_gradient,
+                                                                int bfloat16, float *weights_gradient,
+                                                                float *bias_gradient);
+
 /// Batch normalisation over `rows` rows of `channels` values; writes batch mean and biased variance.
 int nucleiseg_batch_norm_forward_training(long rows, long channels, const float *input,
                                           const float *gamma, const float *beta, float epsilon,
