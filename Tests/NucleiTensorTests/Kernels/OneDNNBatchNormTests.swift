@@ -14,7 +14,7 @@ struct OneDNNBatchNormTests {
     }
 
     static let problems: [Problem] = (0..<60).map { seed in
-        var generator = SplitMix64(seed: 3000 + UInt64(seed))
+        var generator = SeededGenerator(seed: 3000 + UInt64(seed))
         return Problem(
             rows: seed < 2 ? seed + 1 : Int.random(in: 1...300, using: &generator),
             channels: Int.random(in: 1...40, using: &generator), seed: UInt64(seed))
@@ -23,7 +23,7 @@ struct OneDNNBatchNormTests {
     @Test(arguments: problems)
     func batchNorm(_ problem: Problem) {
         let (rows, channels) = (problem.rows, problem.channels)
-        var generator = SplitMix64(seed: 4000 + problem.seed)
+        var generator = SeededGenerator(seed: 4000 + problem.seed)
         let scales = generator.floats(channels).map { 0.1 + 2 * abs($0) }
         let offsets = generator.floats(channels)
         let input = generator.floats(rows * channels).enumerated().map { index, value in

@@ -12,7 +12,7 @@ struct OneDNNConvolutionTests {
     @Test(arguments: problems)
     func convolution(_ problem: RandomConvolution) {
         let geometry = problem.geometry
-        var generator = SplitMix64(seed: 1000 + problem.seed)
+        var generator = SeededGenerator(seed: 1000 + problem.seed)
         let input = generator.floats(geometry.inputCount)
         let weights = generator.floats(geometry.weightCount)
         let bias = problem.withBias ? generator.floats(geometry.outputChannels) : nil
@@ -38,7 +38,7 @@ struct OneDNNConvolutionTests {
     @Test(arguments: problems)
     func transposedConvolution(_ problem: RandomConvolution) {
         let geometry = problem.geometry
-        var generator = SplitMix64(seed: 2000 + problem.seed)
+        var generator = SeededGenerator(seed: 2000 + problem.seed)
         // The transposed input is shaped like the geometry's output, its output like the input.
         let input = generator.floats(geometry.outputCount)
         let weights = generator.floats(geometry.weightCount)

@@ -8,7 +8,7 @@ struct OneDNNPrimitiveCacheTests {
     @Test(arguments: [5, 6, 7].map { RandomConvolution(seed: UInt64($0)) })
     func uncachedCallsEqualReference(_ problem: RandomConvolution) {
         let geometry = problem.geometry
-        var generator = SplitMix64(seed: 5000 + problem.seed)
+        var generator = SeededGenerator(seed: 5000 + problem.seed)
         let input = generator.floats(geometry.inputCount), weights = generator.floats(geometry.weightCount)
         let bias = problem.withBias ? generator.floats(geometry.outputChannels) : nil
         OneDNNKernels.setPrimitiveCacheEnabled(false)

@@ -12,7 +12,7 @@ struct RandomConvolution: CustomTestStringConvertible {
 
     init(seed: UInt64) {
         self.seed = seed
-        var generator = SplitMix64(seed: seed)
+        var generator = SeededGenerator(seed: seed)
         withBias = (seed / 3) % 2 == 1
         while true {
             let kernelHeight = Bool.random(using: &generator) ? 3 : 1
