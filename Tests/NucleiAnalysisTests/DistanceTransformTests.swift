@@ -1,4 +1,5 @@
 import NucleiAnalysis
+import NucleiTensor
 import Testing
 
 @Suite struct DistanceTransformTests {
