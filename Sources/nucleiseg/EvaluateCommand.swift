@@ -14,7 +14,9 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Folder for per_image.csv and summary.json.") var output: String = "runs/evaluation"
     @Option(help: "Override the model's mode: resize or crops (tiled).") var mode: SamplingMode?
     @Option(name: .customLong("tile-size"), help: "Tile side for tiled prediction.") var tileSize = 256
-    @Option(name: .customLong("min-area"), help: "Drop predicted nuclei smaller than this many pixels.") var minArea = 8
+    @Option(name: .customLong("min-area"), help: "Drop predicted nuclei smaller than this many pixels.") var minArea = InstanceExtractionOptions.nuclei.minimumArea
+    @Flag(name: .customLong("fill-holes"), inversion: .prefixedNo, help: "Fill holes inside predicted nuclei.")
+    var fillHoles = InstanceExtractionOptions.nuclei.fillHoles
     @Flag(name: .customLong("no-split"), help: "Do not split touching nuclei.") var noSplit = false
     @Option(help: "Decoder arithmetic: bfloat16 (default where the CPU has it) or float32.")
     var precision: ComputePrecision = InferenceUNet.defaultPrecision
@@ -27,7 +29,9 @@ struct EvaluateCommand: ParsableCommand {
             let samples = chosen.map { name in dataset.samples.filter { $0.split == name } } ?? dataset.samples
             guard !samples.isEmpty else { throw EvaluationError.emptySplit(path: data, split: chosen ?? "(all)") }
             let segmenter = try ShippedModel.segmenter(path: model, modeOverride: mode, tileSize: tileSize, precision: precision)
-            var instances = InstanceExtractionOptions(minimumArea: minArea)
+            var instances = InstanceExtractionOptions.nuclei
+            instances.minimumArea = minArea
+            instances.fillHoles = fillHoles
             instances.splitTouching = !noSplit
             let report = try DatasetEvaluation.evaluate(segmenter: segmenter, samples: samples, datasetPath: data, instanceOptions: instances) { done, total in
                 FileHandle.standardError.write(Data("\r\(ProgressFormatter.bar(done: done, total: total, width: 20)) \(done)/\(total)".utf8))

@@ -15,7 +15,9 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Override the model's mode: resize (whole image at 128x128) or crops (tiled, native resolution).")
     var mode: SamplingMode?
     @Option(name: .customLong("tile-size"), help: "Tile side in pixels for tiled prediction (multiple of 32).") var tileSize = 256
-    @Option(name: .customLong("min-area"), help: "Drop predicted nuclei smaller than this many pixels.") var minArea = 8
+    @Option(name: .customLong("min-area"), help: "Drop predicted nuclei smaller than this many pixels.") var minArea = InstanceExtractionOptions.nuclei.minimumArea
+    @Flag(name: .customLong("fill-holes"), inversion: .prefixedNo, help: "Fill holes inside predicted nuclei.")
+    var fillHoles = InstanceExtractionOptions.nuclei.fillHoles
     @Flag(name: .customLong("no-split"), help: "Do not split touching nuclei (plain connected components).") var noSplit = false
     @Option(help: "Plane of a multi-plane or multi-page TIFF to read (0-based).") var channel: Int?
     @Flag(name: .customLong("no-overlay"), help: "Skip the outline overlay PNG.") var noOverlay = false
@@ -51,6 +53,7 @@ struct PredictCommand: ParsableCommand {
         }
         var options = PredictionOptions()
         options.instances.minimumArea = minArea
+        options.instances.fillHoles = fillHoles
         options.instances.splitTouching = !noSplit
         options.channel = channel
         options.writeOverlay = !noOverlay

@@ -44,7 +44,7 @@ public struct EvaluationReport: Sendable {
 public enum DatasetEvaluation {
     public static func evaluate(
         segmenter: Segmenter, samples: [DatasetSample], datasetPath: String,
-        instanceOptions: InstanceExtractionOptions = .init(minimumArea: 8), exampleCount: Int = 6,
+        instanceOptions: InstanceExtractionOptions = .nuclei, exampleCount: Int = 6,
         progress: ((Int, Int) -> Void)? = nil
     ) throws -> EvaluationReport {
         var images: [ImageEvaluation] = []
