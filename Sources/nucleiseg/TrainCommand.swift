@@ -4,17 +4,7 @@ import NucleiSeg
 
 extension SamplingMode: ExpressibleByArgument {}
 extension DatasetLayout: ExpressibleByArgument {}
-extension ComputePrecision: ExpressibleByArgument {
-    public init?(argument: String) {
-        switch argument {
-        case "float32": self = .float32
-        case "bfloat16": self = .bfloat16
-        default: return nil
-        }
-    }
-    public static var allValueStrings: [String] { ["float32", "bfloat16"] }
-    public var defaultValueDescription: String { self == .float32 ? "float32" : "bfloat16" }
-}
+extension ComputePrecision: ExpressibleByArgument {}
 
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -176,7 +176,7 @@ public final class Trainer {
             "training_images": String(data.training.count),
             "validation_images": String(data.validation.count),
             "encoder_weights": options.pretrainedEncoder ? "imagenet" : "random",
-            "training_precision": String(describing: options.precision),
+            "training_precision": options.precision.rawValue,
         ]
         if let record = history.first(where: { $0.epoch == bestEpoch }) {
             facts["best_val_accuracy"] = String(record.validationAccuracy)

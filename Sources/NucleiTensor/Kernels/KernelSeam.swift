@@ -124,12 +124,15 @@ public enum FusedActivation: Int32, Sendable {
 }
 
 /// The arithmetic of an inference forward pass.
-public enum ComputePrecision: Int32, Sendable, CaseIterable, Codable {
+public enum ComputePrecision: String, Sendable, CaseIterable, Codable {
     /// IEEE single precision throughout.
-    case float32 = 0
+    case float32
     /// Source and weights rounded to bfloat16 (8-bit mantissa), products accumulated in float32,
     /// float32 output: twice the multiply throughput on CPUs with AVX512-BF16 or AMX.
-    case bfloat16 = 1
+    case bfloat16
+
+    /// The flag the C kernels take (0 float32, 1 bfloat16).
+    public var kernelFlag: Int32 { self == .bfloat16 ? 1 : 0 }
 
     /// Rounds to the nearest bfloat16 (ties to even), kept in a Float.
     @inlinable

@@ -63,7 +63,7 @@ public struct OneDNNKernels: ComputeKernels {
         output: UnsafeMutablePointer<Float>
     ) {
         var shape = geometry.cGeometry
-        check(nucleiseg_convolution_forward_precision(&shape, input, weights, bias, activation.rawValue, precision.rawValue, output),
+        check(nucleiseg_convolution_forward_precision(&shape, input, weights, bias, activation.rawValue, precision.kernelFlag, output),
               "fused convolution forward", geometry)
     }
 
@@ -73,7 +73,7 @@ public struct OneDNNKernels: ComputeKernels {
         output: UnsafeMutablePointer<Float>
     ) {
         var shape = geometry.cGeometry
-        check(nucleiseg_transposed_convolution_forward_precision(&shape, input, weights, bias, activation.rawValue, precision.rawValue, output),
+        check(nucleiseg_transposed_convolution_forward_precision(&shape, input, weights, bias, activation.rawValue, precision.kernelFlag, output),
               "fused transposed convolution forward", geometry)
     }
 
@@ -82,7 +82,7 @@ public struct OneDNNKernels: ComputeKernels {
         precision: ComputePrecision, inputGradient: UnsafeMutablePointer<Float>
     ) {
         var shape = geometry.cGeometry
-        check(nucleiseg_transposed_convolution_backward_data_precision(&shape, outputGradient, weights, precision.rawValue, inputGradient),
+        check(nucleiseg_transposed_convolution_backward_data_precision(&shape, outputGradient, weights, precision.kernelFlag, inputGradient),
               "transposed convolution backward data (reduced precision)", geometry)
     }
 
@@ -91,7 +91,7 @@ public struct OneDNNKernels: ComputeKernels {
         precision: ComputePrecision, weightsGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>?
     ) {
         var shape = geometry.cGeometry
-        check(nucleiseg_transposed_convolution_backward_weights_precision(&shape, input, outputGradient, precision.rawValue,
+        check(nucleiseg_transposed_convolution_backward_weights_precision(&shape, input, outputGradient, precision.kernelFlag,
                                                                          weightsGradient, biasGradient),
               "transposed convolution backward weights (reduced precision)", geometry)
     }
