@@ -32,12 +32,18 @@ public enum RunReport {
         let metadata = (try? SafeTensorsFile(contentsOf: modelFile).metadata)
             ?? (try? SafeTensorsFile(contentsOf: runDirectory.appendingPathComponent("checkpoints/last.safetensors")).metadata) ?? [:]
         var facts: [(String, String)] = [("Model", ModelCheckpoint.architecture)]
-        for key in ["sampling", "input_size", "encoder_weights", "encoder_trainable", "training_images", "validation_images",
-                    "epochs_completed", "best_epoch", "best_val_loss", "best_val_accuracy", "best_val_iou", "normalization"] {
-            if let value = metadata[key] { facts.append((key.replacingOccurrences(of: "_", with: " "), value)) }
+        for key in ["sampling", "input_size", "training_precision", "encoder_weights", "encoder_trainable", "training_images",
+                    "validation_images", "epochs_completed", "best_epoch", "best_val_loss", "best_val_accuracy", "best_val_iou",
+                    "normalization"] {
+            guard let value = metadata[key] else { continue }
+            let shown = key.hasPrefix("best_val") ? Double(value).map { String(format: "%.4f", $0) } ?? value : value
+            facts.append((key.replacingOccurrences(of: "_", with: " "), shown))
         }
-        if let options = metadata["training_options"] { facts.append(("training options", options)) }
         page.addFacts(facts, heading: "Run")
+        if let json = metadata["training_options"]?.data(using: .utf8),
+           let options = (try? JSONSerialization.jsonObject(with: json)) as? [String: Any] {
+            page.addFacts(options.keys.sorted().map { ($0, "\(options[$0]!)") }, heading: "Training options")
+        }
         let summaryFile = runDirectory.appendingPathComponent("evaluation/summary.json")
         if let data = try? Data(contentsOf: summaryFile), let summary = try? JSONDecoder().decode(EvaluationSummary.self, from: data) {
             func f(_ value: Double?) -> String { value.map { String(format: "%.4f", $0) } ?? "" }
