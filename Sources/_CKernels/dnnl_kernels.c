@@ -544,7 +544,10 @@ static entry_t *choose_layout(const key_t_ *key, void *const *pointers, dnnl_sta
         *status = dnnl_success;
         return keras;
     }
-    if (keras_status == dnnl_success && keras_seconds < blocked_seconds) { destroy_entry(blocked); return keras; }
+    // The Keras layout must win clearly: close calls flip with machine noise, and a flip changes
+    // the summation order, so two runs of the same seed would differ in the last bits. Where it
+    // matters the gap is wide (2.5x on the 2-filter output layer), so the margin costs little.
+    if (keras_status == dnnl_success && keras_seconds < 0.7 * blocked_seconds) { destroy_entry(blocked); return keras; }
     destroy_entry(keras);
     return blocked;
 }
