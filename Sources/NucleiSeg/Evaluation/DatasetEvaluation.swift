@@ -84,6 +84,12 @@ public enum DisplayImage {
             : RasterImage(rgb: bytes, width: image.width, height: image.height)
     }
 
+    /// A normalised three-channel network input ([-1, 1]) as an 8-bit RGB picture.
+    public static func raster(_ image: FloatImage) -> RasterImage {
+        let display = image.displayImage8Bit()
+        return RasterImage(rgb: display.samples.map { UInt8($0) }, width: display.width, height: display.height)
+    }
+
     /// An RGB canvas as an 8-bit RGB `PixelImage` for the PNG encoder.
     public static func pixelImage(_ canvas: RGBCanvas) -> PixelImage {
         PixelImage(width: canvas.width, height: canvas.height, channels: 3, bitDepth: 8, samples: canvas.pixels.map(UInt16.init))

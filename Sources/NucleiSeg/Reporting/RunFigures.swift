@@ -12,9 +12,7 @@ public enum RunFigures {
     /// Training images next to their masks (as the network receives them).
     public static func samplesMontage(_ samples: [PreparedSample], count: Int = 3) -> RGBCanvas {
         let rows = samples.prefix(count).map { sample -> [Montage.Panel] in
-            let display = FloatImage(width: sample.image.width, height: sample.image.height, channels: 3, pixels: sample.image.pixels).displayImage8Bit()
-            let raster = RasterImage(rgb: display.samples.map { UInt8($0) }, width: display.width, height: display.height)
-            return [.image(raster), .labels(sample.labels.labels, width: sample.labels.width, height: sample.labels.height)]
+            return [.image(DisplayImage.raster(sample.image)), .labels(sample.labels.labels, width: sample.labels.width, height: sample.labels.height)]
         }
         return Montage(title: "Sample images and masks", columnTitles: ["Input image", "True mask (instances)"],
                        rowLabels: samples.prefix(count).map(\.key), rows: Array(rows), panelSize: 256).render()

@@ -56,8 +56,7 @@ public enum TrainingRun {
         let pixels = batch.height * batch.width
         let image = Tensor(shape: [1, batch.height, batch.width, 3], scalars: Array(batch.images[0..<(pixels * 3)]))
         let probability = Segmenter.foreground(InferenceUNet(model)(image))
-        let display = FloatImage(width: batch.width, height: batch.height, channels: 3, pixels: image.scalars).displayImage8Bit()
-        let raster = RasterImage(rgb: display.samples.map { UInt8($0) }, width: batch.width, height: batch.height)
+        let raster = DisplayImage.raster(FloatImage(width: batch.width, height: batch.height, channels: 3, pixels: image.scalars))
         let truth = LabelImage(width: batch.width, height: batch.height, labels: Array(batch.instanceLabels[0..<pixels]))
         return RunFigures.predictionMontage(title: "Prediction before training", image: raster, truth: truth, prediction: probability)
     }

@@ -94,14 +94,20 @@ extension TransposedConvolutionKernels where Self: ConvolutionKernels {
         convolutionBackwardWeights(
             geometry, input: outputGradient, outputGradient: input, weightsGradient: weightsGradient, biasGradient: nil)
         if let biasGradient {
-            let channels = geometry.inputChannels
-            let rows = geometry.inputCount / channels
-            for channel in 0..<channels { biasGradient[channel] = 0 }
-            for row in 0..<rows {
-                let base = outputGradient + row * channels
-                for channel in 0..<channels { biasGradient[channel] += base[channel] }
-            }
+            sumChannels(outputGradient, count: geometry.inputCount, channels: geometry.inputChannels, into: biasGradient) { $0 }
         }
+    }
+}
+
+/// `sums[c]` = the sum over rows of `transform(values[row * channels + c])`: a bias gradient.
+func sumChannels(
+    _ values: UnsafePointer<Float>, count: Int, channels: Int, into sums: UnsafeMutablePointer<Float>,
+    transform: (Float) -> Float
+) {
+    for channel in 0..<channels { sums[channel] = 0 }
+    for row in 0..<(count / channels) {
+        let base = values + row * channels
+        for channel in 0..<channels { sums[channel] += transform(base[channel]) }
     }
 }
 
@@ -226,13 +232,8 @@ extension ReducedPrecisionBackwardKernels where Self: TransposedConvolutionKerne
             transposedConvolutionBackwardWeights(geometry, input: input, outputGradient: gradient, weightsGradient: weightsGradient, biasGradient: nil)
         }
         if let biasGradient {
-            let channels = geometry.inputChannels
-            for channel in 0..<channels { biasGradient[channel] = 0 }
-            for row in 0..<(geometry.inputCount / channels) {
-                for channel in 0..<channels {
-                    let value = outputGradient[row * channels + channel]
-                    biasGradient[channel] += precision == .bfloat16 ? ComputePrecision.roundedToBFloat16(value) : value
-                }
+            sumChannels(outputGradient, count: geometry.inputCount, channels: geometry.inputChannels, into: biasGradient) {
+                precision == .bfloat16 ? ComputePrecision.roundedToBFloat16($0) : $0
             }
         }
     }
