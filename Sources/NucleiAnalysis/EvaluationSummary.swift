@@ -67,6 +67,11 @@ public struct EvaluationSummary: Equatable, Codable, Sendable {
     public var loss: Double?
     /// Pixel accuracy, as Keras reports it.
     public var accuracy: Double?
+    /// Loss at the network input size against masks resized by nearest neighbour (models that
+    /// resize whole images only): the figure the published Keras pipeline reported.
+    public var inputSizeLoss: Double?
+    /// Pixel accuracy at the network input size (see `inputSizeLoss`).
+    public var inputSizeAccuracy: Double?
     /// Foreground IoU of the summed pixel counts.
     public var datasetForegroundIoU: Double
     /// Mean over images of the per-image foreground IoU.

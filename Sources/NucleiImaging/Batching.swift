@@ -75,6 +75,15 @@ public struct Batch: Sendable {
         })
     }
 
+    /// Augmented inputs of `samples[indices]` (any sizes), drawn sample by sample from
+    /// `generator` by `augmenter` (window, scale, flips, rotations, photometric changes).
+    public init(augmenting samples: [PreparedSample], indices: [Int], augmenter: Augmenter, using generator: inout SeededGenerator) {
+        self.init(items: indices.map { index -> (String, FloatImage, LabelImage) in
+            let (image, labels) = augmenter.apply(image: samples[index].image, labels: samples[index].labels, using: &generator)
+            return (samples[index].key, image, labels)
+        })
+    }
+
     init(items: [(key: String, image: FloatImage, labels: LabelImage)]) {
         precondition(!items.isEmpty, "a batch needs at least one sample")
         let width = items[0].image.width, height = items[0].image.height

@@ -20,6 +20,9 @@ struct EvaluateCommand: ParsableCommand {
     @Flag(name: .customLong("no-split"), help: "Do not split touching nuclei.") var noSplit = false
     @Option(help: "Decoder arithmetic: bfloat16 (default where the CPU has it) or float32.")
     var precision: ComputePrecision = InferenceUNet.defaultPrecision
+    @Option(help: "A tab-separated manifest (first column: image id or name) to report the figures by group, e.g. DATASET/manifest.tsv.")
+    var by: String?
+    @Option(name: .customLong("by-column"), help: "The manifest column to group by.") var byColumn = "kind"
 
     func run() throws {
         do {
@@ -28,19 +31,25 @@ struct EvaluateCommand: ParsableCommand {
             let chosen = split ?? (dataset.samples.contains { $0.split == "test" } ? "test" : nil)
             let samples = chosen.map { name in dataset.samples.filter { $0.split == name } } ?? dataset.samples
             guard !samples.isEmpty else { throw EvaluationError.emptySplit(path: data, split: chosen ?? "(all)") }
+            let manifest = try by.map { try ImageManifest(contentsOf: URL(fileURLWithPath: $0), column: byColumn) }
             let segmenter = try ShippedModel.segmenter(path: model, modeOverride: mode, tileSize: tileSize, precision: precision)
             var instances = InstanceExtractionOptions.nuclei
             instances.minimumArea = minArea
             instances.fillHoles = fillHoles
             instances.splitTouching = !noSplit
-            let report = try DatasetEvaluation.evaluate(segmenter: segmenter, samples: samples, datasetPath: data, instanceOptions: instances) { done, total in
+            var report = try DatasetEvaluation.evaluate(segmenter: segmenter, samples: samples, datasetPath: data, instanceOptions: instances) { done, total in
                 FileHandle.standardError.write(Data("\r\(ProgressFormatter.bar(done: done, total: total, width: 20)) \(done)/\(total)".utf8))
             }
             FileHandle.standardError.write(Data("\n".utf8))
+            if let manifest { report.group(by: manifest, samples: samples) }
             try report.write(to: URL(fileURLWithPath: output))
             print("evaluated \(samples.count) images of \(data)\(chosen.map { " (split \($0))" } ?? "") with \(model ?? "the shipped model") (\(segmenter.mode.rawValue), \(precision))")
             for line in report.summaryLines { print(line) }
-            print("per-image results: \(output)/per_image.csv; summary: \(output)/summary.json")
+            if let by {
+                print("by \(byColumn) (\(by)):")
+                for line in report.groupLines { print("  " + line) }
+            }
+            print("per-image results: \(output)/per_image.csv; summary: \(output)/summary.json" + (by == nil ? "" : "; groups: \(output)/groups.json"))
         } catch {
             throw userFailure(error)
         }

@@ -11,8 +11,11 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train the U-Net on a dataset folder (published defaults: 128x128, batch 32, Adam 1e-3, 100 epochs, early stopping).")
 
-    @Option(help: "Dataset folder (dsb2018, pairs or labels layout).")
-    var data: String = "data/nuclei-samples"
+    @Option(help: "Dataset folder (dsb2018, pairs or labels layout); repeat to train on several together.")
+    var data: [String] = []
+
+    @Option(name: .customLong("test-data"), help: "Labelled folder to evaluate on for the report (default: the first dataset's test split).")
+    var testData: String?
 
     @Option(help: "Force the dataset layout instead of detecting it.")
     var layout: DatasetLayout?
@@ -32,20 +35,33 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("input-size"), help: "Network input size (a multiple of 32).") var inputSize = 128
     @Flag(name: .customLong("unfreeze-encoder"), help: "Fine-tune the MobileNetV2 encoder too.") var unfreezeEncoder = false
     @Flag(name: .customLong("random-encoder"), help: "Start the encoder from random weights instead of ImageNet.") var randomEncoder = false
-    @Flag(name: .customLong("no-flips"), help: "Disable RandomFlip augmentation.") var noFlips = false
+    @Option(help: "Augmentation preset: seed (the published RandomFlip only), full (flips, rotations, scale, intensity, noise, blur, colour) or none.")
+    var augmentation: AugmentationPreset = .seed
+    @Flag(name: .customLong("no-flips"), help: "Turn off flips.") var noFlips = false
+    @Flag(name: .customLong("no-rotations"), help: "Turn off rotations by 90 degrees.") var noRotations = false
+    @Option(name: .customLong("scale-range"), help: "Zoom range of the scale jitter, MIN,MAX (1,1 turns it off; full: 0.5,2).")
+    var scaleRange: ScaleRange?
+    @Flag(name: .customLong("no-intensity"), help: "Turn off brightness/contrast/gamma jitter.") var noIntensity = false
+    @Flag(name: .customLong("no-noise"), help: "Turn off Gaussian noise.") var noNoise = false
+    @Flag(name: .customLong("no-blur"), help: "Turn off Gaussian blur.") var noBlur = false
+    @Flag(name: .customLong("no-colour"), help: "Turn off colour jitter of stained images.") var noColour = false
+    @Option(name: .customLong("eight-bit"), help: "8-bit intensity rule: range (x/255, as published) or percentiles (per image 1st..99.8th -> 0..1).")
+    var eightBit: EightBitRule = .range
     @Option(help: "Decoder arithmetic while training: bfloat16 (mixed precision; default where the CPU has AVX512-BF16) or float32 (exact Keras arithmetic).")
     var precision: ComputePrecision = InferenceUNet.defaultPrecision
     @Flag(help: "Continue the run in --output from its last checkpoint.") var resume = false
     @Flag(name: .customLong("no-report"), help: "Skip the evaluation on the test split and the HTML report.") var noReport = false
 
     func validate() throws {
+        guard !data.isEmpty else { throw ValidationError("give at least one --data FOLDER (for example --data data/dsb2018/train)") }
         guard inputSize >= 32, inputSize % 32 == 0 else { throw ValidationError("--input-size must be a positive multiple of 32") }
         guard epochs >= 1, batchSize >= 1, patience >= 1 else { throw ValidationError("--epochs, --batch-size and --patience must be at least 1") }
         guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be positive") }
     }
 
     func run() throws {
-        var options = TrainingOptions(dataPath: data, outputDirectory: output, layout: layout)
+        var options = TrainingOptions(dataPaths: data, outputDirectory: output, layout: layout)
+        options.testDataPath = testData
         options.epochs = epochs
         options.batchSize = batchSize
         options.learningRate = learningRate
@@ -56,7 +72,16 @@ struct TrainCommand: ParsableCommand {
         options.inputSize = inputSize
         options.trainEncoder = unfreezeEncoder
         options.pretrainedEncoder = !randomEncoder
-        options.flips = !noFlips
+        var policy = augmentation.policy
+        if noFlips { policy.flips = false }
+        if noRotations { policy.rotations = false }
+        if let scaleRange { (policy.minimumScale, policy.maximumScale) = (scaleRange.minimum, scaleRange.maximum) }
+        if noIntensity { policy.intensity = false }
+        if noNoise { policy.noise = false }
+        if noBlur { policy.blur = false }
+        if noColour { policy.colour = false }
+        options.augmentation = policy
+        options.eightBitIntensity = eightBit.rule
         options.precision = precision
         do {
             let display = TrainingDisplay()
@@ -105,5 +130,39 @@ final class TrainingDisplay: @unchecked Sendable {
     private func redraw(_ line: String, final: Bool) {
         if interactive { print("\r\u{1B}[2K" + line, terminator: final ? "\n" : "") } else if final { print(line) }
         lastDraw = Date()
+    }
+}
+
+/// `--augmentation`: a named `AugmentationPolicy`.
+enum AugmentationPreset: String, ExpressibleByArgument, CaseIterable {
+    case seed, full, none
+    var policy: AugmentationPolicy {
+        switch self {
+        case .seed: return .seed
+        case .full: return .full
+        case .none: return .none
+        }
+    }
+}
+
+/// `--scale-range MIN,MAX`.
+struct ScaleRange: ExpressibleByArgument {
+    var minimum: Double
+    var maximum: Double
+    init?(argument: String) {
+        let parts = argument.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 2, parts[0] > 0, parts[0] <= parts[1], parts[1].isFinite else { return nil }
+        (minimum, maximum) = (parts[0], parts[1])
+    }
+}
+
+/// `--eight-bit`: how 8-bit images map to [0, 1].
+enum EightBitRule: String, ExpressibleByArgument, CaseIterable {
+    case range, percentiles
+    var rule: NormalizationSpec.IntensityRule {
+        switch self {
+        case .range: return .fullRange
+        case .percentiles: return NormalizationSpec.IntensityRule.percentiles(low: 1, high: 99.8)
+        }
     }
 }

@@ -51,13 +51,18 @@ public final class Segmenter {
     }
 
     private func resizedPrediction(_ image: PixelImage) -> [Float] {
+        Resize.bilinear(inputSizeProbability(of: image), width: image.width, height: image.height).pixels
+    }
+
+    /// The nucleus probability of the whole image resized to the network input (the published
+    /// pipeline's output, before it is resized back to the image).
+    public func inputSizeProbability(of image: PixelImage) -> FloatImage {
         let size = (width: normalization.inputWidth, height: normalization.inputHeight)
         let gray = NetworkInput.normalizedPlanes(image, normalization: normalization)
         let resized = Resize.bilinear(gray, width: size.width, height: size.height)
         let input = NetworkInput.threeChannels(resized)
         let probabilities = Self.foreground(logits(images: input.pixels, count: 1, height: size.height, width: size.width))
-        let map = FloatImage(width: size.width, height: size.height, channels: 1, pixels: probabilities)
-        return Resize.bilinear(map, width: image.width, height: image.height).pixels
+        return FloatImage(width: size.width, height: size.height, channels: 1, pixels: probabilities)
     }
 
     private func tiledPrediction(_ image: PixelImage) -> [Float] {

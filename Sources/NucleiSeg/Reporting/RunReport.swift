@@ -49,7 +49,10 @@ public enum RunReport {
             func f(_ value: Double?) -> String { value.map { String(format: "%.4f", $0) } ?? "" }
             page.addTable(
                 header: ["metric", "value"],
-                rows: [["images", String(summary.imageCount)], ["loss", f(summary.loss)], ["pixel accuracy", f(summary.accuracy)],
+                rows: [["images", String(summary.imageCount)], ["loss (native resolution)", f(summary.loss)],
+                       ["pixel accuracy (native resolution)", f(summary.accuracy)],
+                       ["loss (input size, Keras-style)", f(summary.inputSizeLoss)],
+                       ["pixel accuracy (input size, Keras-style)", f(summary.inputSizeAccuracy)],
                        ["foreground IoU (dataset)", f(summary.datasetForegroundIoU)],
                        ["foreground IoU (mean per image)", f(summary.meanPerImageForegroundIoU)],
                        ["Dice (dataset)", f(summary.datasetForegroundDice)], ["Dice (mean per image)", f(summary.meanPerImageForegroundDice)],
@@ -57,6 +60,18 @@ public enum RunReport {
                        ["F1@0.5", f(summary.meanF1At50)],
                        ["published Keras (resize, DSB2018 test): loss / accuracy", "0.0891 / 0.9638"]],
                 heading: "Test split", caption: "Per-image figures: evaluation/per_image.csv")
+        }
+        let groupsFile = runDirectory.appendingPathComponent("evaluation/groups.json")
+        if let data = try? Data(contentsOf: groupsFile), let groups = try? JSONDecoder().decode([String: EvaluationSummary].self, from: data) {
+            func f(_ value: Double?) -> String { value.map { String(format: "%.4f", $0) } ?? "" }
+            page.addTable(
+                header: ["group", "images", "pixel accuracy", "IoU (dataset)", "DSB2018 score", "AP@0.5", "F1@0.5"],
+                rows: groups.keys.sorted().map { name in
+                    let s = groups[name]!
+                    return [name, String(s.imageCount), f(s.accuracy), f(s.datasetForegroundIoU), f(s.meanDSB2018Score),
+                            f(s.meanAveragePrecisionAt50), f(s.meanF1At50)]
+                },
+                heading: "Test split by group", caption: "From evaluation/groups.json (nucleiseg evaluate --by MANIFEST)")
         }
         if !history.isEmpty {
             page.addTable(header: ["epoch", "loss", "accuracy", "val_loss", "val_accuracy", "val_iou", "seconds"],

@@ -15,13 +15,25 @@ public struct TrainingData: Sendable {
     /// - Throws: `ImagingError` naming the file for unreadable images or masks, and
     ///   `TrainingError` when a split is empty or an image is smaller than the crops.
     public init(dataset: Dataset, options: TrainingOptions, progress: ((Int, Int) -> Void)? = nil) throws {
+        try self.init(datasets: [dataset], options: options, progress: progress)
+    }
+
+    /// Loads several datasets as one: each is split by its own rule (its `val` split, or the
+    /// seeded fraction of its training images) and the parts are concatenated in order.
+    public init(datasets: [Dataset], options: TrainingOptions, progress: ((Int, Int) -> Void)? = nil) throws {
+        precondition(!datasets.isEmpty, "TrainingData needs at least one dataset")
         self.options = options
-        let spec = NormalizationSpec(inputWidth: options.inputSize, inputHeight: options.inputSize)
+        let spec = NormalizationSpec(eightBit: options.eightBitIntensity, inputWidth: options.inputSize, inputHeight: options.inputSize)
         normalization = spec
-        let (trainingSamples, validationSamples) = DatasetSplit.trainValidation(
-            of: dataset, validationFraction: options.validationFraction, seed: options.seed)
-        guard !trainingSamples.isEmpty else { throw TrainingError.noTrainingImages(path: dataset.root.path) }
-        guard !validationSamples.isEmpty else { throw TrainingError.noValidationImages(path: dataset.root.path) }
+        var trainingSamples: [DatasetSample] = [], validationSamples: [DatasetSample] = []
+        for dataset in datasets {
+            let (training, validation) = DatasetSplit.trainValidation(
+                of: dataset, validationFraction: options.validationFraction, seed: options.seed)
+            guard !training.isEmpty else { throw TrainingError.noTrainingImages(path: dataset.root.path) }
+            guard !validation.isEmpty else { throw TrainingError.noValidationImages(path: dataset.root.path) }
+            trainingSamples += training
+            validationSamples += validation
+        }
         let native = options.sampling == .crops
         let total = trainingSamples.count + validationSamples.count
         training = try PreparedSample.load(trainingSamples, spec: spec, resized: !native) { done, _ in progress?(done, total) }
@@ -57,15 +69,22 @@ public struct TrainingData: Sendable {
         (sampler.batches(epoch: epoch), sampler.augmentationGenerator(epoch: epoch))
     }
 
-    /// Builds one training batch from item indices, drawing flips (and crops) from `generator`.
+    /// Builds one training batch from item indices, drawing the augmentation (and crops) from
+    /// `generator`. A flips-only policy takes the seed's exact path (`RandomFlip`, `RandomCrop`).
     public func batch(_ indices: [Int], generator: inout SeededGenerator) -> Batch {
-        let flip = options.flips ? RandomFlip() : nil
+        let policy = options.augmentation
+        let items = options.sampling == .crops ? indices.map { cropOwners[$0] } : indices
+        if !policy.isFlipsOnly {
+            return Batch(augmenting: training, indices: items, augmenter: Augmenter(policy: policy, outputSize: options.inputSize),
+                         using: &generator)
+        }
+        let flip = policy.flips ? RandomFlip() : nil
         switch options.sampling {
         case .resize:
             return Batch(training, indices: indices, flip: flip, using: &generator)
         case .crops:
             let crop = RandomCrop(width: options.inputSize, height: options.inputSize)
-            return Batch(cropping: training, indices: indices.map { cropOwners[$0] }, crop: crop, flip: flip, using: &generator)
+            return Batch(cropping: training, indices: items, crop: crop, flip: flip, using: &generator)
         }
     }
 

@@ -10,7 +10,14 @@ public enum SamplingMode: String, Codable, Sendable, CaseIterable {
 
 /// Every setting of a training run, with the published Keras defaults.
 public struct TrainingOptions: Codable, Sendable, Equatable {
-    public var dataPath: String
+    /// Dataset folders trained on together (each split into training and validation by its own
+    /// rule, see `DatasetSplit`; a `test` split is never used).
+    public var dataPaths: [String]
+    /// The first dataset folder.
+    public var dataPath: String { dataPaths[0] }
+    /// A labelled folder to evaluate on after training (for the report), besides any `test`
+    /// split of the training datasets.
+    public var testDataPath: String?
     public var layout: DatasetLayout?
     public var outputDirectory: String
     public var inputSize = 128
@@ -26,7 +33,10 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     public var cropsPerImage = 0
     public var pretrainedEncoder = true
     public var trainEncoder = false
-    public var flips = true
+    /// Augmentation of training inputs (`AugmentationPolicy.seed`: the published RandomFlip).
+    public var augmentation = AugmentationPolicy.seed
+    /// How 8-bit images map to [0, 1] (`fullRange`: x/255, as published).
+    public var eightBitIntensity = NormalizationSpec.IntensityRule.fullRange
     /// Decoder arithmetic while training: mixed bfloat16 (bfloat16 products, float32
     /// accumulation, float32 weights and optimizer state) where the CPU has it, else float32.
     /// On the bundled data the two gave the same test figures (IoU 0.802 vs 0.804, AP@0.5 0.630
@@ -34,7 +44,12 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     public var precision = InferenceUNet.defaultPrecision
 
     public init(dataPath: String, outputDirectory: String, layout: DatasetLayout? = nil) {
-        self.dataPath = dataPath
+        self.init(dataPaths: [dataPath], outputDirectory: outputDirectory, layout: layout)
+    }
+
+    public init(dataPaths: [String], outputDirectory: String, layout: DatasetLayout? = nil) {
+        precondition(!dataPaths.isEmpty, "TrainingOptions needs at least one dataset folder")
+        self.dataPaths = dataPaths
         self.outputDirectory = outputDirectory
         self.layout = layout
     }

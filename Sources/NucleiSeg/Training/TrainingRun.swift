@@ -16,11 +16,13 @@ public enum TrainingRun {
                            shouldStop: @escaping () -> Bool = { InterruptSignal.isRequested },
                            events: @escaping (TrainingEvent) -> Void) throws -> TrainingRunResult {
         InterruptSignal.install()
-        let dataset = try Dataset.open(URL(fileURLWithPath: options.dataPath), layout: options.layout)
-        let blocking = dataset.problems.filter(\.stopsTraining)
-        if let first = blocking.first { throw first.error }
-        for problem in dataset.problems { events(.note(problem.description)) }
-        let data = try TrainingData(dataset: dataset, options: options) { done, total in events(.loading(done: done, total: total)) }
+        let datasets = try options.dataPaths.map { path in
+            let dataset = try Dataset.open(URL(fileURLWithPath: path), layout: options.layout)
+            for problem in dataset.problems { events(.note(problem.description)) }
+            return dataset
+        }
+        let testDataset = try options.testDataPath.map { try Dataset.open(URL(fileURLWithPath: $0)) }
+        let data = try TrainingData(datasets: datasets, options: options) { done, total in events(.loading(done: done, total: total)) }
         let trainer = try Trainer(options: options, data: data, resume: resume, events: events)
         if !resume && writeReport {
             try RunFigures.save(RunFigures.samplesMontage(data.training), named: RunFigures.samples, in: trainer.runDirectory)
@@ -35,11 +37,15 @@ public enum TrainingRun {
         var evaluation: EvaluationReport?
         var reportFile: URL?
         if writeReport {
-            let testSamples = dataset.samples(inSplit: "test")
+            // The test images: the folder given for it, else the first dataset's `test` split.
+            let (testSamples, testPath) = testDataset.map { dataset in
+                (dataset.splits.contains("test") ? dataset.samples(inSplit: "test") : dataset.samples, dataset.root.path)
+            }
+                ?? (datasets[0].samples(inSplit: "test"), options.dataPath)
             if !testSamples.isEmpty {
-                events(.note("evaluating on the test split (\(testSamples.count) images)"))
+                events(.note("evaluating on \(testPath) (\(testSamples.count) images)"))
                 let segmenter = Segmenter(model: trainer.model, normalization: data.normalization, mode: options.sampling)
-                evaluation = try DatasetEvaluation.evaluate(segmenter: segmenter, samples: testSamples, datasetPath: options.dataPath)
+                evaluation = try DatasetEvaluation.evaluate(segmenter: segmenter, samples: testSamples, datasetPath: testPath)
                 try evaluation!.write(to: trainer.runDirectory.appendingPathComponent("evaluation"))
                 try RunFigures.save(RunFigures.testMontage(evaluation!.examples), named: RunFigures.testPredictions, in: trainer.runDirectory)
                 lines += evaluation!.summaryLines
