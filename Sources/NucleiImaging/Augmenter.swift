@@ -87,7 +87,7 @@ public struct Augmenter: Sendable {
     /// The window resampled to `size` x `size`: output pixel (r, c) reads source
     /// (originY + (r + 0.5) * step - 0.5, originX + (c + 0.5) * step - 0.5), bilinear for the
     /// image and nearest for the labels, with mirrored borders. At step 1 this is an exact crop.
-    static func resample(image: FloatImage, labels: LabelImage, originX: Double, originY: Double, step: Double, size: Int)
+    public static func resample(image: FloatImage, labels: LabelImage, originX: Double, originY: Double, step: Double, size: Int)
         -> (pixels: [Float], labels: [Int32]) {
         let channels = image.channels
         struct Tap { var low: Int; var high: Int; var weight: Float; var nearest: Int }
@@ -135,7 +135,7 @@ public struct Augmenter: Sendable {
 
     /// A square HWC array flipped (horizontal, then vertical) and turned counter-clockwise by
     /// `quarterTurns` x 90 degrees.
-    static func transformed<Element>(_ values: [Element], size: Int, channels: Int, horizontal: Bool, vertical: Bool, quarterTurns: Int) -> [Element] {
+    public static func transformed<Element>(_ values: [Element], size: Int, channels: Int, horizontal: Bool, vertical: Bool, quarterTurns: Int) -> [Element] {
         guard horizontal || vertical || quarterTurns % 4 != 0 else { return values }
         var output = values
         for r in 0..<size {
@@ -206,7 +206,7 @@ public struct Augmenter: Sendable {
     }
 
     /// Separable Gaussian blur (radius 3 sigma) of a square HWC image with mirrored borders.
-    static func gaussianBlur(_ values: [Double], size: Int, channels: Int, sigma: Double) -> [Double] {
+    public static func gaussianBlur(_ values: [Double], size: Int, channels: Int, sigma: Double) -> [Double] {
         let radius = max(1, Int((3 * sigma).rounded(.up)))
         var kernel = (-radius...radius).map { exp(-Double($0 * $0) / (2 * sigma * sigma)) }
         let total = kernel.reduce(0, +)

@@ -106,3 +106,28 @@ import Testing
         }
     }
 }
+
+/// Several datasets trained together, with the full augmentation.
+struct TrainingDataTests {
+    @Test func datasetsAreSplitEachByItsOwnRuleAndConcatenated() throws {
+        let first = try SyntheticDataset.make(name: "multi-a", size: 64, counts: ["train": 5, "val": 2, "test": 2])
+        let second = try SyntheticDataset.make(name: "multi-b", size: 64, counts: ["train": 10], seed: 2)
+        var options = TrainingOptions(dataPaths: [first.path, second.path], outputDirectory: "/unused")
+        options.inputSize = 32
+        options.batchSize = 4
+        options.sampling = .crops
+        options.cropsPerImage = 1
+        options.augmentation = .full
+        let datasets = try [first, second].map { try Dataset.open($0) }
+        let data = try TrainingData(datasets: datasets, options: options)
+        // First: its own val split (5 + 2); second: the seeded 80:20 split of 10 (8 + 2). Test never.
+        #expect(data.training.count == 13 && data.validation.count == 4)
+        #expect(!data.training.contains { $0.key.hasPrefix("test/") } && !data.validation.contains { $0.key.hasPrefix("test/") })
+        var generator = data.batches(epoch: 1).generator
+        let batch = data.batch([0, 1, 2, 12], generator: &generator)
+        #expect(batch.count == 4 && batch.width == 32 && batch.height == 32)
+        #expect(batch.images.allSatisfy { $0 >= -1 && $0 <= 1 })
+        var again = data.batches(epoch: 1).generator
+        #expect(data.batch([0, 1, 2, 12], generator: &again).images == batch.images)
+    }
+}

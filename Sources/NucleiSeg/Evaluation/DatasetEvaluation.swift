@@ -57,6 +57,17 @@ public struct EvaluationReport: Sendable {
     /// Figures per group, when evaluated with a manifest (groups in sorted order).
     public var groups: [EvaluationGroup] = []
 
+    public init(images: [ImageEvaluation], summary: EvaluationSummary, examples: [EvaluationExample],
+                nativeSums: [PixelLossSums], inputSizeSums: [PixelLossSums?]) {
+        precondition(images.count == nativeSums.count && images.count == inputSizeSums.count,
+                     "EvaluationReport: \(images.count) images, \(nativeSums.count) and \(inputSizeSums.count) loss sums")
+        self.images = images
+        self.summary = summary
+        self.examples = examples
+        self.nativeSums = nativeSums
+        self.inputSizeSums = inputSizeSums
+    }
+
     /// The summary of the images at `indices`.
     public func summary(of indices: [Int]) -> EvaluationSummary {
         DatasetEvaluation.summary(images: indices.map { images[$0] }, native: indices.map { nativeSums[$0] },
