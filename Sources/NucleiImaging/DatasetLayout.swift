@@ -79,7 +79,7 @@ struct FolderListing {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
         } catch {
-            throw .unreadableFile(path: folder.path, reason: error.localizedDescription)
+            throw .unreadableFile(path: folder.path, reason: FileSystemMessage.reason(error))
         }
         for name in names.sorted() where !name.hasPrefix(".") {
             let url = folder.appendingPathComponent(name)

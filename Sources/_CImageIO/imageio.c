@@ -325,6 +325,18 @@ static int tiff_fail(tiff_context *context, const char *fallback) {
     return NSIO_ERROR_DECODE;
 }
 
+/// A failure while reading pixel data: our own sentence, never libtiff's (whose read errors speak
+/// of internal strip and scanline numbers such as "scanline 4294967295").
+static int tiff_data_fail(tiff_context *context, const char *unit, uint32_t index, uint32_t total) {
+    char message[160];
+    snprintf(message, sizeof message,
+             "the pixel data of %s %u of %u cannot be read (the file is truncated or its strip/tile offsets are damaged)",
+             unit, index + 1, total);
+    set_error(context->error, context->error_capacity, message);
+    context->has_error = 1;
+    return NSIO_ERROR_DECODE;
+}
+
 static int tiff_read_fields(TIFF *tiff, tiff_context *context, int32_t page,
                             nsio_image_info *info) {
     tdir_t pages = TIFFNumberOfDirectories(tiff);
@@ -429,7 +441,9 @@ int nsio_tiff_decode_plane(const uint8_t *data, size_t size, int32_t page, int32
                 if (TIFFReadTile(tiff, tile, x0, y0, 0, separate ? (uint16_t)sample : 0) < 0) {
                     _TIFFfree(tile);
                     TIFFClose(tiff);
-                    return tiff_fail(&context, "cannot read a TIFF tile");
+                    uint32_t across = (info.width + tile_width - 1) / tile_width;
+                    uint32_t down = (info.height + tile_height - 1) / tile_height;
+                    return tiff_data_fail(&context, "tile", (y0 / tile_height) * across + x0 / tile_width, across * down);
                 }
                 for (uint32_t y = y0; y < info.height && y < y0 + tile_height; y++) {
                     for (uint32_t x = x0; x < info.width && x < x0 + tile_width; x++) {
@@ -455,7 +469,7 @@ int nsio_tiff_decode_plane(const uint8_t *data, size_t size, int32_t page, int32
             if (TIFFReadScanline(tiff, line, y, separate ? (uint16_t)sample : 0) < 0) {
                 _TIFFfree(line);
                 TIFFClose(tiff);
-                return tiff_fail(&context, "cannot read a TIFF scanline");
+                return tiff_data_fail(&context, "row", y, info.height);
             }
             for (uint32_t x = 0; x < info.width; x++) {
                 copy_sample(line, (size_t)x * stride + offset, target, (size_t)y * info.width + x,
