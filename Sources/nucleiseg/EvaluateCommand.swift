@@ -23,6 +23,7 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         do {
+            let outputFolder = try OutputFolder.prepare(output)
             let dataset = try Dataset.open(URL(fileURLWithPath: data), layout: layout)
             if let problem = dataset.problems.first(where: \.stopsTraining) { throw problem.error }
             let chosen = split ?? (dataset.samples.contains { $0.split == "test" } ? "test" : nil)
@@ -37,7 +38,7 @@ struct EvaluateCommand: ParsableCommand {
                 FileHandle.standardError.write(Data("\r\(ProgressFormatter.bar(done: done, total: total, width: 20)) \(done)/\(total)".utf8))
             }
             FileHandle.standardError.write(Data("\n".utf8))
-            try report.write(to: URL(fileURLWithPath: output))
+            try report.write(to: outputFolder)
             print("evaluated \(samples.count) images of \(data)\(chosen.map { " (split \($0))" } ?? "") with \(model ?? "the shipped model") (\(segmenter.mode.rawValue), \(precision))")
             for line in report.summaryLines { print(line) }
             print("per-image results: \(output)/per_image.csv; summary: \(output)/summary.json")

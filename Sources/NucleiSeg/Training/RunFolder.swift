@@ -1,0 +1,77 @@
+import Foundation
+import NucleiNN
+
+/// A training run's folder, held for the whole run.
+///
+/// Opening it (1) checks that the folder can be written (`OutputFolder`), (2) takes an exclusive
+/// `flock` on `RUN/.lock`, so a second `train` into the same folder stops at once instead of
+/// mixing its files with the first one's (the kernel drops the lock when the process ends, even
+/// after kill -9), (3) refuses a folder that already holds a run unless the run is resumed or
+/// explicitly overwritten, and (4) removes the temporary files (`.NAME.PID.tmp`) that a process
+/// killed during an atomic write left behind, when that process is gone.
+public final class RunFolder {
+    public enum Mode: Sendable, Equatable {
+        /// A new run: the folder must not hold one.
+        case new
+        /// Continue the run in the folder (`--resume`).
+        case resume
+        /// Replace the run in the folder (`--overwrite`): its files are removed first.
+        case overwrite
+    }
+
+    /// The files that mark a folder as holding a run, and that `--overwrite` removes.
+    static let runFiles = ["history.csv", "model.safetensors", "checkpoints", "figures", "evaluation", "report.html"]
+
+    public let url: URL
+    private let lockDescriptor: Int32
+    /// The stale temporary files removed when the folder was opened.
+    public private(set) var removedTemporaryFiles: [String] = []
+
+    /// - Throws: `OutputFolderError` (not a folder, not writable), `TrainingError.runInUse` when
+    ///   another process holds the lock, `TrainingError.runExists` for a new run into an old one.
+    public init(path: String, mode: Mode) throws {
+        url = try OutputFolder.prepare(path)
+        let lockPath = url.appendingPathComponent(".lock").path
+        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw OutputFolderError.notWritable(path: path, reason: FileSystemMessage.text(errno: errno)) }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            throw TrainingError.runInUse(path: path)
+        }
+        lockDescriptor = descriptor
+        let existing = Self.runFiles.filter { FileManager.default.fileExists(atPath: url.appendingPathComponent($0).path) }
+        switch mode {
+        case .new:
+            if let marker = existing.first(where: { $0 == "history.csv" || $0 == "model.safetensors" || $0 == "checkpoints" }) {
+                throw TrainingError.runExists(path: path, marker: marker)
+            }
+        case .overwrite:
+            for name in existing { try? FileManager.default.removeItem(at: url.appendingPathComponent(name)) }
+        case .resume:
+            break
+        }
+        removedTemporaryFiles = Self.removeStaleTemporaryFiles(in: [url, url.appendingPathComponent("checkpoints"),
+                                                                    url.appendingPathComponent("figures"), url.appendingPathComponent("evaluation")])
+    }
+
+    deinit {
+        flock(lockDescriptor, LOCK_UN)
+        close(lockDescriptor)
+    }
+
+    /// Removes `.NAME.PID.tmp` files whose process no longer exists (ours are never stale).
+    static func removeStaleTemporaryFiles(in folders: [URL]) -> [String] {
+        var removed: [String] = []
+        for folder in folders {
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { continue }
+            for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+                let parts = name.dropLast(4).split(separator: ".")
+                guard let last = parts.last, let pid = Int32(last), pid > 0, pid != getpid() else { continue }
+                guard kill(pid, 0) != 0 && errno == ESRCH else { continue }
+                let path = folder.appendingPathComponent(name).path
+                if unlink(path) == 0 { removed.append(path) }
+            }
+        }
+        return removed
+    }
+}
