@@ -337,6 +337,18 @@ static int tiff_data_fail(tiff_context *context, const char *unit, uint32_t inde
     return NSIO_ERROR_DECODE;
 }
 
+/// A TIFF whose rows hold less than one whole sample per pixel (YCbCr subsampling, a packed or
+/// inconsistent layout): we cannot deliver one sample per pixel from it.
+static int tiff_unsupported(tiff_context *context, const nsio_image_info *info) {
+    char message[200];
+    snprintf(message, sizeof message,
+             "TIFF layout with photometric %d, %d samples of %d bits per pixel in subsampled or packed rows",
+             (int)info->photometric, (int)info->samples_per_pixel, (int)info->bit_depth);
+    set_error(context->error, context->error_capacity, message);
+    context->has_error = 1;
+    return NSIO_ERROR_UNSUPPORTED;
+}
+
 static int tiff_read_fields(TIFF *tiff, tiff_context *context, int32_t page,
                             nsio_image_info *info) {
     tdir_t pages = TIFFNumberOfDirectories(tiff);
@@ -431,6 +443,12 @@ int nsio_tiff_decode_plane(const uint8_t *data, size_t size, int32_t page, int32
             TIFFClose(tiff);
             return tiff_fail(&context, "TIFF tiles have no size");
         }
+        // Subsampled (YCbCr) or packed data decodes to fewer bytes than one sample per pixel:
+        // refuse it rather than read past the tile (found by the fuzzer).
+        if ((uint64_t)tile_bytes < (uint64_t)tile_width * tile_height * stride * (uint64_t)bytes) {
+            TIFFClose(tiff);
+            return tiff_unsupported(&context, &info);
+        }
         uint8_t *tile = (uint8_t *)_TIFFmalloc(tile_bytes);
         if (tile == NULL) {
             TIFFClose(tiff);
@@ -459,6 +477,10 @@ int nsio_tiff_decode_plane(const uint8_t *data, size_t size, int32_t page, int32
         if (line_bytes <= 0) {
             TIFFClose(tiff);
             return tiff_fail(&context, "TIFF scanlines have no size");
+        }
+        if ((uint64_t)line_bytes < (uint64_t)info.width * stride * (uint64_t)bytes) {
+            TIFFClose(tiff);
+            return tiff_unsupported(&context, &info);
         }
         uint8_t *line = (uint8_t *)_TIFFmalloc(line_bytes);
         if (line == NULL) {
