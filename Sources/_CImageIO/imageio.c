@@ -449,6 +449,20 @@ int nsio_tiff_decode_plane(const uint8_t *data, size_t size, int32_t page, int32
             TIFFClose(tiff);
             return tiff_unsupported(&context, &info);
         }
+        // A tile may overhang the image (tiles are multiples of 16), but not by more than a
+        // tile of 1024 or the image rounded up to 16: a damaged header claiming 60000x60000 tiles
+        // on a tiny image must not cost gigabytes (found by the fuzzer: a 12 GB malloc).
+        uint32_t widest = info.width < 1024 ? 1024 : ((info.width + 15) & ~15u);
+        uint32_t tallest = info.height < 1024 ? 1024 : ((info.height + 15) & ~15u);
+        if (tile_width > widest || tile_height > tallest) {
+            char message[160];
+            snprintf(message, sizeof message, "the TIFF tiles are %ux%u pixels, larger than the %ux%u image allows",
+                     (unsigned)tile_width, (unsigned)tile_height, (unsigned)info.width, (unsigned)info.height);
+            set_error(context.error, context.error_capacity, message);
+            context.has_error = 1;
+            TIFFClose(tiff);
+            return NSIO_ERROR_DECODE;
+        }
         uint8_t *tile = (uint8_t *)_TIFFmalloc(tile_bytes);
         if (tile == NULL) {
             TIFFClose(tiff);

@@ -17,6 +17,20 @@ struct ReliabilityTests {
         #expect(error?.description.hasPrefix("ycbcr.tif:") == true, "\(String(describing: error))")
     }
 
+    /// Found by `scripts/fuzz.sh` (out of memory: a 12 GB malloc): a 1x1 tiled TIFF whose header
+    /// claims enormous tiles.
+    static let hugeTileTIFF = Array(Data(base64Encoded:
+        "SUkqABQAAAAAAQIDBAUIAAgACAAKAAABAwABAAAAAQAA/wEBAwABAAAAAQAAAAIBAwADAAAADgAAAAMBAwABAAAAAQAAAAYBAwABAAAAAAACABEBBAABAAAACAAAABUBAwABAAAAAwAAABYBAwABAAAAAQAAAEIBBAABAAAABgAA8fHx8fHx8fHx8fHx8fHx8fHx8fHx8fHx8fHx8fHx8fHx8fHx8fHx8fHx8fHx8fHx8fHx8fHx8fHx8fHx8fHx8fHx8fHx8fHx8fHxABwBAwABAAAAAQAAAAAAAAA=")!)
+
+    @Test(arguments: [nil, 0, 1, 2] as [Int?])
+    func fuzzFindingHugeTilesAreRefusedBeforeAllocating(channel: Int?) {
+        let error = #expect(throws: ImagingError.self) {
+            try ImageFile.decode(Self.hugeTileTIFF, path: "tiles.tif", channel: channel)
+        }
+        #expect(error?.description.hasPrefix("tiles.tif:") == true, "\(String(describing: error))")
+        if channel != nil { #expect(error?.description.contains("larger than the 1x1 image allows") == true, "\(String(describing: error))") }
+    }
+
     /// The committed seed corpus must decode, or the fuzzer starts from nothing useful.
     @Test func fuzzSeedsDecode() throws {
         let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
