@@ -133,16 +133,25 @@ public struct SafeTensorsFile: Sendable {
     /// Writes atomically: a temporary file in the same folder, then a rename, so a crash or
     /// Ctrl-C never leaves a half-written checkpoint under the final name.
     public func write(to url: URL) throws {
-        try AtomicFile.write(encoded(), to: url)
+        try AtomicFile.write(encoded(), to: url, killHook: CheckpointWriteHook.shouldKill)
     }
 }
 
 /// Atomic file replacement (temporary file + rename in the same folder).
 public enum AtomicFile {
     public static func write(_ data: Data, to url: URL) throws {
+        try write(data, to: url, killHook: { false })
+    }
+
+    static func write(_ data: Data, to url: URL, killHook: () -> Bool) throws {
         let folder = url.deletingLastPathComponent()
         let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
         do {
+            if killHook() {
+                // Half the file, then the death a kill -9 or power cut would bring mid-write.
+                try data.prefix(data.count / 2).write(to: temporary)
+                kill(getpid(), SIGKILL)
+            }
             try data.write(to: temporary)
             if rename(temporary.path, url.path) != 0 {
                 throw CheckpointError.unwritable(path: url.path, reason: String(cString: strerror(errno)))
@@ -154,5 +163,20 @@ public enum AtomicFile {
             try? FileManager.default.removeItem(at: temporary)
             throw CheckpointError.unwritable(path: url.path, reason: FileSystemMessage.reason(error))
         }
+    }
+}
+
+/// Test hook, for the kill -9 test only: `NUCLEISEG_TEST_KILL_IN_CHECKPOINT_WRITE=N` makes the
+/// process write half of its Nth safetensors file (counted from 1) to the temporary file and then
+/// SIGKILL itself, as a crash in the middle of a checkpoint write would. Unset, it costs one
+/// dictionary look-up per checkpoint.
+enum CheckpointWriteHook {
+    nonisolated(unsafe) static var writes = 0
+    static let killAt = ProcessInfo.processInfo.environment["NUCLEISEG_TEST_KILL_IN_CHECKPOINT_WRITE"].flatMap(Int.init)
+
+    static func shouldKill() -> Bool {
+        guard let killAt else { return false }
+        writes += 1
+        return writes == killAt
     }
 }
