@@ -36,6 +36,7 @@ struct PredictCommand: ParsableCommand {
         do {
             // Cheap checks first: the output folder and the inputs, before loading the model.
             outputFolder = try OutputFolder.prepare(output)
+            OutputFolder.removeStaleTemporaryFiles(in: [outputFolder])
             inputs = try PredictionInputs(paths: paths)
             segmenter = try ShippedModel.segmenter(path: model, modeOverride: mode, tileSize: tileSize, precision: precision)
         } catch {

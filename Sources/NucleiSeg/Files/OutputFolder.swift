@@ -45,6 +45,25 @@ public enum OutputFolder {
         return url
     }
 
+    /// Removes the `.NAME.PID.tmp` files of `AtomicFile` and `OutputSet` whose process no longer
+    /// exists (killed mid-write); a live process's, ours included, are left alone.
+    /// - Returns: the paths removed.
+    @discardableResult
+    public static func removeStaleTemporaryFiles(in folders: [URL]) -> [String] {
+        var removed: [String] = []
+        for folder in folders {
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { continue }
+            for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+                let parts = name.dropLast(4).split(separator: ".")
+                guard parts.count >= 2, let last = parts.last, let pid = Int32(last), pid > 0, pid != getpid() else { continue }
+                guard kill(pid, 0) != 0 && errno == ESRCH else { continue }
+                let path = folder.appendingPathComponent(name).path
+                if unlink(path) == 0 { removed.append(path) }
+            }
+        }
+        return removed
+    }
+
     /// The reason a folder could not be created, naming a parent that is a file when that is why.
     private static func reason(creating url: URL, _ error: Error) -> String {
         var parent = url.deletingLastPathComponent()

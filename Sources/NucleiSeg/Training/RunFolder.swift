@@ -50,28 +50,12 @@ public final class RunFolder {
         case .resume:
             break
         }
-        removedTemporaryFiles = Self.removeStaleTemporaryFiles(in: [url, url.appendingPathComponent("checkpoints"),
-                                                                    url.appendingPathComponent("figures"), url.appendingPathComponent("evaluation")])
+        removedTemporaryFiles = OutputFolder.removeStaleTemporaryFiles(in: [url, url.appendingPathComponent("checkpoints"),
+                                                                            url.appendingPathComponent("figures"), url.appendingPathComponent("evaluation")])
     }
 
     deinit {
         flock(lockDescriptor, LOCK_UN)
         close(lockDescriptor)
-    }
-
-    /// Removes `.NAME.PID.tmp` files whose process no longer exists (ours are never stale).
-    static func removeStaleTemporaryFiles(in folders: [URL]) -> [String] {
-        var removed: [String] = []
-        for folder in folders {
-            guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { continue }
-            for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
-                let parts = name.dropLast(4).split(separator: ".")
-                guard let last = parts.last, let pid = Int32(last), pid > 0, pid != getpid() else { continue }
-                guard kill(pid, 0) != 0 && errno == ESRCH else { continue }
-                let path = folder.appendingPathComponent(name).path
-                if unlink(path) == 0 { removed.append(path) }
-            }
-        }
-        return removed
     }
 }

@@ -89,7 +89,7 @@ public final class Trainer {
             model.encoder.setTrainable(options.trainEncoder)
         }
         model.decoder.precision = options.precision
-        try FileManager.default.createDirectory(at: checkpointsDirectory, withIntermediateDirectories: true)
+        try OutputFolder.prepare(checkpointsDirectory.path)
     }
 
     /// Trains until the epoch budget is spent, early stopping fires, or `shouldStop` turns true
