@@ -29,7 +29,9 @@ import Testing
         #expect(throws: TrainingError.runExists(path: folder.path, marker: marker)) { try RunFolder(path: folder.path, mode: .new) }
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(marker).path))
         #expect(throws: Never.self) { _ = try RunFolder(path: folder.path, mode: .resume) }
-        _ = try RunFolder(path: folder.path, mode: .overwrite)
+        let replacing = try RunFolder(path: folder.path, mode: .overwrite)
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(marker).path), "removed before training started")
+        replacing.removeOldRun()
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent(marker).path))
     }
 

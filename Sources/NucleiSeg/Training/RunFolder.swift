@@ -15,7 +15,7 @@ public final class RunFolder {
         case new
         /// Continue the run in the folder (`--resume`).
         case resume
-        /// Replace the run in the folder (`--overwrite`): its files are removed first.
+        /// Replace the run in the folder (`--overwrite`): its files are removed when training starts.
         case overwrite
     }
 
@@ -24,6 +24,8 @@ public final class RunFolder {
 
     public let url: URL
     private let lockDescriptor: Int32
+    /// With `.overwrite`, the old run's files still to remove (`removeOldRun`).
+    private var oldRunFiles: [String] = []
     /// The stale temporary files removed when the folder was opened.
     public private(set) var removedTemporaryFiles: [String] = []
 
@@ -46,12 +48,19 @@ public final class RunFolder {
                 throw TrainingError.runExists(path: path, marker: marker)
             }
         case .overwrite:
-            for name in existing { try? FileManager.default.removeItem(at: url.appendingPathComponent(name)) }
+            oldRunFiles = existing
         case .resume:
             break
         }
         removedTemporaryFiles = OutputFolder.removeStaleTemporaryFiles(in: [url, url.appendingPathComponent("checkpoints"),
                                                                             url.appendingPathComponent("figures"), url.appendingPathComponent("evaluation")])
+    }
+
+    /// With `.overwrite`: removes the old run's files. The trainer calls it once the dataset has
+    /// loaded and the model is built, so a run that fails before it starts replaces nothing.
+    public func removeOldRun() {
+        for name in oldRunFiles { try? FileManager.default.removeItem(at: url.appendingPathComponent(name)) }
+        oldRunFiles = []
     }
 
     deinit {

@@ -89,6 +89,7 @@ public final class Trainer {
             model.encoder.setTrainable(options.trainEncoder)
         }
         model.decoder.precision = options.precision
+        folder.removeOldRun()
         try OutputFolder.prepare(checkpointsDirectory.path)
     }
 
