@@ -72,7 +72,8 @@ struct FolderListing {
     init(_ folder: URL) throws(ImagingError) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory) else {
-            throw .unreadableFile(path: folder.path, reason: "no such folder")
+            let probe = FileProbe.kind(of: folder.path)
+            throw .unreadableFile(path: folder.path, reason: probe == .missing ? "no such folder" : probe.missingReason ?? "no such folder")
         }
         guard isDirectory.boolValue else { throw .unreadableFile(path: folder.path, reason: "expected a folder, found a file") }
         let names: [String]

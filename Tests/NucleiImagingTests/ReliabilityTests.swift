@@ -70,6 +70,9 @@ struct ReliabilityTests {
         #expect(danglingError?.description.contains("dangling symbolic link") == true, "\(String(describing: danglingError))")
         let loopError = #expect(throws: ImagingError.self) { try ImageFile.read(URL(fileURLWithPath: loop)) }
         #expect(loopError?.description.contains("symbolic link loop") == true, "\(String(describing: loopError))")
+        // A dataset folder that is a broken link says so too, not "no such folder".
+        let datasetError = #expect(throws: ImagingError.self) { try DatasetInspector.inspect(URL(fileURLWithPath: dangling)) }
+        #expect(datasetError?.description.contains("dangling symbolic link") == true, "\(String(describing: datasetError))")
     }
 
     /// A strip offset past the end of the file: libtiff speaks of "scanline 4294967295"; we say
