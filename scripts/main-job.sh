@@ -10,7 +10,7 @@ scripts/setup.sh
 run=runs/main
 start=$(date +%s)
 .build/release/nucleiseg train --data data/dsb2018/train --test-data data/dsb2018/test --augmentation seed \
-    --output "$run" "$@"
+    --overwrite --output "$run" "$@"
 trained=$(date +%s)
 .build/release/nucleiseg evaluate --data data/dsb2018/test --model "$run/model.safetensors" \
     --by data/dsb2018/test/manifest.tsv --output "$run/evaluation"

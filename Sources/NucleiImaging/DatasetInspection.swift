@@ -13,7 +13,10 @@ public struct DatasetReport: Sendable, CustomStringConvertible {
     public var layout: DatasetLayout
     public var layoutDetected: Bool
     public var splits: [SplitSummary]
+    /// Every image file found, with or without a mask.
     public var imageCount: Int
+    /// Images without a mask (each is also listed in `problems`).
+    public var imagesWithoutMask = 0
     public var maskFileCount: Int
     /// "WIDTHxHEIGHT" -> number of images.
     public var sizes: [String: Int]
@@ -49,7 +52,7 @@ public struct DatasetReport: Sendable, CustomStringConvertible {
         var lines = [
             "dataset   \(root)",
             "layout    \(layout) (\(layoutDetected ? "detected" : "forced"))",
-            "images    \(imageCount)\(splitList(\.images))",
+            "images    \(imageCount)\(imagesWithoutMask > 0 ? " (\(imagesWithoutMask) without a mask, listed under problems)" : "")\(splitList(\.images))",
             "masks     \(maskFileCount) files",
         ]
         var nuclei = "nuclei    \(nucleiCount)\(splitList(\.nuclei))"
@@ -57,8 +60,8 @@ public struct DatasetReport: Sendable, CustomStringConvertible {
             let medianText = median == median.rounded() ? String(Int(median)) : String(median)
             nuclei += "; per image min \(low), median \(medianText), max \(high)"
         }
-        if nucleiPerImage.count < imageCount {
-            nuclei += " (only \(nucleiPerImage.count) of \(imageCount) images could be read)"
+        if nucleiPerImage.count < imageCount - imagesWithoutMask {
+            nuclei += " (only \(nucleiPerImage.count) of \(imageCount - imagesWithoutMask) images with a mask could be read)"
         }
         lines.append(nuclei)
         lines.append("sizes     \(counted(sizes)) [width x height]")
@@ -93,6 +96,10 @@ public enum DatasetInspector {
                                    splits: [], imageCount: dataset.samples.count,
                                    maskFileCount: dataset.samples.reduce(0) { $0 + $1.maskFiles.count },
                                    sizes: [:], formats: [:], bitDepths: [:], nucleiPerImage: [], problems: dataset.problems)
+        report.imagesWithoutMask = dataset.problems.filter { problem in
+            if case .missingMask = problem.error { return true } else { return false }
+        }.count
+        report.imageCount += report.imagesWithoutMask
         for split in dataset.splits {
             report.splits.append(.init(name: split, images: dataset.samples(inSplit: split).count, nuclei: 0))
         }

@@ -72,14 +72,15 @@ struct FolderListing {
     init(_ folder: URL) throws(ImagingError) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory) else {
-            throw .unreadableFile(path: folder.path, reason: "no such folder")
+            let probe = FileProbe.kind(of: folder.path)
+            throw .unreadableFile(path: folder.path, reason: probe == .missing ? "no such folder" : probe.missingReason ?? "no such folder")
         }
         guard isDirectory.boolValue else { throw .unreadableFile(path: folder.path, reason: "expected a folder, found a file") }
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
         } catch {
-            throw .unreadableFile(path: folder.path, reason: error.localizedDescription)
+            throw .unreadableFile(path: folder.path, reason: FileSystemMessage.reason(error))
         }
         for name in names.sorted() where !name.hasPrefix(".") {
             let url = folder.appendingPathComponent(name)

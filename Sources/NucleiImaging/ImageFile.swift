@@ -48,6 +48,20 @@ public enum ImageFormat: String, Sendable {
         }
         return nil
     }
+
+    /// The name of a common image format we do not read (JPEG, GIF, BMP, WebP, JPEG 2000), from
+    /// its signature, so that the message can say so instead of "not a PNG or TIFF".
+    public static func unsupportedName(_ bytes: [UInt8]) -> String? {
+        func starts(_ prefix: [UInt8], at offset: Int = 0) -> Bool {
+            bytes.count >= offset + prefix.count && bytes[offset..<(offset + prefix.count)].elementsEqual(prefix)
+        }
+        if starts([0xFF, 0xD8, 0xFF]) { return "JPEG" }
+        if starts(Array("GIF87a".utf8)) || starts(Array("GIF89a".utf8)) { return "GIF" }
+        if starts(Array("BM".utf8)) && bytes.count >= 14 { return "BMP" }
+        if starts(Array("RIFF".utf8)) && starts(Array("WEBP".utf8), at: 8) { return "WebP" }
+        if starts([0x00, 0x00, 0x00, 0x0C, 0x6A, 0x50, 0x20, 0x20]) || starts([0xFF, 0x4F, 0xFF, 0x51]) { return "JPEG 2000" }
+        return nil
+    }
 }
 
 /// Reading any supported image file into a `PixelImage`.
@@ -83,6 +97,7 @@ public enum ImageFile {
         case .tiff:
             return try TIFFCodec.decode(bytes, path: path, channel: channel, limit: limit)
         case nil:
+            if let format = ImageFormat.unsupportedName(bytes) { throw .unsupportedFormat(path: path, format: format) }
             let head = bytes.prefix(8).map { byte -> String in
                 (0x20..<0x7F).contains(byte) ? String(UnicodeScalar(byte)) : "\\x" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
             }.joined()
@@ -94,13 +109,13 @@ public enum ImageFile {
     public static func readBytes(_ url: URL) throws(ImagingError) -> [UInt8] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw .unreadableFile(path: url.path, reason: "no such file")
+            throw .unreadableFile(path: url.path, reason: FileProbe.kind(of: url.path).missingReason ?? "no such file")
         }
-        if isDirectory.boolValue { throw .unreadableFile(path: url.path, reason: "it is a folder") }
+        if isDirectory.boolValue { throw .unreadableFile(path: url.path, reason: "it is a folder; expected an image file") }
         do {
             return [UInt8](try Data(contentsOf: url))
         } catch {
-            throw .unreadableFile(path: url.path, reason: error.localizedDescription)
+            throw .unreadableFile(path: url.path, reason: FileSystemMessage.reason(error))
         }
     }
 }

@@ -12,6 +12,8 @@ public enum ImagingError: Error, Equatable, Sendable, LocalizedError, CustomStri
     case emptyFile(path: String)
     /// The first bytes are neither a PNG nor a TIFF signature.
     case unknownFormat(path: String, firstBytes: String)
+    /// A known image format that we do not read (JPEG, GIF, BMP, WebP, JPEG 2000).
+    case unsupportedFormat(path: String, format: String)
     /// libpng or libtiff refused the file (truncated, bad CRC, damaged data).
     case corruptImage(path: String, format: String, message: String)
     /// The header claims more pixels than we are willing to allocate.
@@ -53,6 +55,8 @@ public enum ImagingError: Error, Equatable, Sendable, LocalizedError, CustomStri
             return "\(path): the file is empty (0 bytes); expected a PNG or TIFF image"
         case let .unknownFormat(path, firstBytes):
             return "\(path): not a PNG or TIFF image (the file starts with \(firstBytes))"
+        case let .unsupportedFormat(path, format):
+            return "\(path): \(format) is not supported; convert to PNG or TIFF"
         case let .corruptImage(path, format, message):
             return "\(path): damaged \(format) file: \(message)"
         case let .imageTooLarge(path, width, height, limit):

@@ -91,7 +91,7 @@ public enum PNGCodec {
         do {
             try Data(bytes).write(to: url, options: .atomic)
         } catch {
-            throw .encodingFailed(path: url.path, message: error.localizedDescription)
+            throw .encodingFailed(path: url.path, message: FileSystemMessage.reason(error))
         }
     }
 }

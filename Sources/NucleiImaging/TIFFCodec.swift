@@ -99,6 +99,7 @@ public enum TIFFCodec {
             }
             plane = plane8.map { UInt16($0) }
         }
+        if status == -2 { throw .unsupportedImage(path: path, detail: message.text) }  // NSIO_ERROR_UNSUPPORTED
         guard status == 0 else { throw .corruptImage(path: path, format: "TIFF", message: message.text) }
         return plane
     }

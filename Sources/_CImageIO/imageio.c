@@ -325,6 +325,30 @@ static int tiff_fail(tiff_context *context, const char *fallback) {
     return NSIO_ERROR_DECODE;
 }
 
+/// A failure while reading pixel data: our own sentence, never libtiff's (whose read errors speak
+/// of internal strip and scanline numbers such as "scanline 4294967295").
+static int tiff_data_fail(tiff_context *context, const char *unit, uint32_t index, uint32_t total) {
+    char message[160];
+    snprintf(message, sizeof message,
+             "the pixel data of %s %u of %u cannot be read (the file is truncated or its strip/tile offsets are damaged)",
+             unit, index + 1, total);
+    set_error(context->error, context->error_capacity, message);
+    context->has_error = 1;
+    return NSIO_ERROR_DECODE;
+}
+
+/// A TIFF whose rows hold less than one whole sample per pixel (YCbCr subsampling, a packed or
+/// inconsistent layout): we cannot deliver one sample per pixel from it.
+static int tiff_unsupported(tiff_context *context, const nsio_image_info *info) {
+    char message[200];
+    snprintf(message, sizeof message,
+             "TIFF layout with photometric %d, %d samples of %d bits per pixel in subsampled or packed rows",
+             (int)info->photometric, (int)info->samples_per_pixel, (int)info->bit_depth);
+    set_error(context->error, context->error_capacity, message);
+    context->has_error = 1;
+    return NSIO_ERROR_UNSUPPORTED;
+}
+
 static int tiff_read_fields(TIFF *tiff, tiff_context *context, int32_t page,
                             nsio_image_info *info) {
     tdir_t pages = TIFFNumberOfDirectories(tiff);
@@ -419,6 +443,26 @@ int nsio_tiff_decode_plane(const uint8_t *data, size_t size, int32_t page, int32
             TIFFClose(tiff);
             return tiff_fail(&context, "TIFF tiles have no size");
         }
+        // Subsampled (YCbCr) or packed data decodes to fewer bytes than one sample per pixel:
+        // refuse it rather than read past the tile (found by the fuzzer).
+        if ((uint64_t)tile_bytes < (uint64_t)tile_width * tile_height * stride * (uint64_t)bytes) {
+            TIFFClose(tiff);
+            return tiff_unsupported(&context, &info);
+        }
+        // A tile may overhang the image (tiles are multiples of 16), but not by more than a
+        // tile of 1024 or the image rounded up to 16: a damaged header claiming 60000x60000 tiles
+        // on a tiny image must not cost gigabytes (found by the fuzzer: a 12 GB malloc).
+        uint32_t widest = info.width < 1024 ? 1024 : ((info.width + 15) & ~15u);
+        uint32_t tallest = info.height < 1024 ? 1024 : ((info.height + 15) & ~15u);
+        if (tile_width > widest || tile_height > tallest) {
+            char message[160];
+            snprintf(message, sizeof message, "the TIFF tiles are %ux%u pixels, larger than the %ux%u image allows",
+                     (unsigned)tile_width, (unsigned)tile_height, (unsigned)info.width, (unsigned)info.height);
+            set_error(context.error, context.error_capacity, message);
+            context.has_error = 1;
+            TIFFClose(tiff);
+            return NSIO_ERROR_DECODE;
+        }
         uint8_t *tile = (uint8_t *)_TIFFmalloc(tile_bytes);
         if (tile == NULL) {
             TIFFClose(tiff);
@@ -429,7 +473,9 @@ int nsio_tiff_decode_plane(const uint8_t *data, size_t size, int32_t page, int32
                 if (TIFFReadTile(tiff, tile, x0, y0, 0, separate ? (uint16_t)sample : 0) < 0) {
                     _TIFFfree(tile);
                     TIFFClose(tiff);
-                    return tiff_fail(&context, "cannot read a TIFF tile");
+                    uint32_t across = (info.width + tile_width - 1) / tile_width;
+                    uint32_t down = (info.height + tile_height - 1) / tile_height;
+                    return tiff_data_fail(&context, "tile", (y0 / tile_height) * across + x0 / tile_width, across * down);
                 }
                 for (uint32_t y = y0; y < info.height && y < y0 + tile_height; y++) {
                     for (uint32_t x = x0; x < info.width && x < x0 + tile_width; x++) {
@@ -446,6 +492,10 @@ int nsio_tiff_decode_plane(const uint8_t *data, size_t size, int32_t page, int32
             TIFFClose(tiff);
             return tiff_fail(&context, "TIFF scanlines have no size");
         }
+        if ((uint64_t)line_bytes < (uint64_t)info.width * stride * (uint64_t)bytes) {
+            TIFFClose(tiff);
+            return tiff_unsupported(&context, &info);
+        }
         uint8_t *line = (uint8_t *)_TIFFmalloc(line_bytes);
         if (line == NULL) {
             TIFFClose(tiff);
@@ -455,7 +505,7 @@ int nsio_tiff_decode_plane(const uint8_t *data, size_t size, int32_t page, int32
             if (TIFFReadScanline(tiff, line, y, separate ? (uint16_t)sample : 0) < 0) {
                 _TIFFfree(line);
                 TIFFClose(tiff);
-                return tiff_fail(&context, "cannot read a TIFF scanline");
+                return tiff_data_fail(&context, "row", y, info.height);
             }
             for (uint32_t x = 0; x < info.width; x++) {
                 copy_sample(line, (size_t)x * stride + offset, target, (size_t)y * info.width + x,

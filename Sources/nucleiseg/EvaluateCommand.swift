@@ -26,6 +26,7 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         do {
+            let outputFolder = try OutputFolder.prepare(output)
             let dataset = try Dataset.open(URL(fileURLWithPath: data), layout: layout)
             if let problem = dataset.problems.first(where: \.stopsTraining) { throw problem.error }
             let chosen = split ?? (dataset.samples.contains { $0.split == "test" } ? "test" : nil)
@@ -42,7 +43,7 @@ struct EvaluateCommand: ParsableCommand {
             }
             FileHandle.standardError.write(Data("\n".utf8))
             if let manifest { report.group(by: manifest, samples: samples) }
-            try report.write(to: URL(fileURLWithPath: output))
+            try report.write(to: outputFolder)
             print("evaluated \(samples.count) images of \(data)\(chosen.map { " (split \($0))" } ?? "") with \(model ?? "the shipped model") (\(segmenter.mode.rawValue), \(precision))")
             for line in report.summaryLines { print(line) }
             if let by {

@@ -31,25 +31,19 @@ struct PredictCommand: ParsableCommand {
 
     func run() throws {
         let segmenter: Segmenter
-        var files: [URL] = []
+        let inputs: PredictionInputs
+        let outputFolder: URL
         do {
+            // Cheap checks first: the output folder and the inputs, before loading the model.
+            outputFolder = try OutputFolder.prepare(output)
+            OutputFolder.removeStaleTemporaryFiles(in: [outputFolder])
+            inputs = try PredictionInputs(paths: paths)
             segmenter = try ShippedModel.segmenter(path: model, modeOverride: mode, tileSize: tileSize, precision: precision)
-            for path in paths {
-                let url = URL(fileURLWithPath: path)
-                var isDirectory: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                    throw PredictionError.noImages(path: path)
-                }
-                if isDirectory.boolValue {
-                    let found = try PredictionWriter.imageFiles(in: url)
-                    guard !found.isEmpty else { throw PredictionError.noImages(path: path) }
-                    files += found
-                } else {
-                    files.append(url)
-                }
-            }
         } catch {
             throw userFailure(error)
+        }
+        for input in inputs.inputs where input.renamed {
+            print("\(input.file.path): outputs named \(input.stem)_* (another input has the same name)")
         }
         var options = PredictionOptions()
         options.instances.minimumArea = minArea
@@ -58,17 +52,21 @@ struct PredictCommand: ParsableCommand {
         options.channel = channel
         options.writeOverlay = !noOverlay
         var failures = 0
-        for (index, file) in files.enumerated() {
-            let prefix = "[\(index + 1)/\(files.count)] \(ProgressFormatter.bar(done: index + 1, total: files.count, width: 20))"
+        let total = inputs.inputs.count
+        for (index, input) in inputs.inputs.enumerated() {
+            let prefix = "[\(index + 1)/\(total)] \(ProgressFormatter.bar(done: index + 1, total: total, width: 20))"
             do {
-                let result = try PredictionWriter.predict(file, segmenter: segmenter, outputDirectory: URL(fileURLWithPath: output), options: options)
-                print("\(prefix) \(file.lastPathComponent): \(result.nuclei) nuclei")
+                let result = try PredictionWriter.predict(input.file, stem: input.stem, segmenter: segmenter,
+                                                          outputDirectory: outputFolder, options: options)
+                print("\(prefix) \(input.file.lastPathComponent): \(result.nuclei) nuclei")
             } catch {
                 failures += 1
+                print("\(prefix) \(input.file.lastPathComponent): failed, nothing written for it")
                 _ = userFailure(error)
             }
+            fflush(nil)
         }
-        print("wrote results for \(files.count - failures) of \(files.count) images to \(output)")
+        print("wrote results for \(total - failures) of \(total) images to \(output)")
         if failures > 0 { throw ExitCode.failure }
     }
 }

@@ -50,6 +50,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Decoder arithmetic while training: bfloat16 (mixed precision; default where the CPU has AVX512-BF16) or float32 (exact Keras arithmetic).")
     var precision: ComputePrecision = InferenceUNet.defaultPrecision
     @Flag(help: "Continue the run in --output from its last checkpoint.") var resume = false
+    @Flag(help: "Replace the run already in --output (its history, checkpoints, model, figures and report).") var overwrite = false
     @Flag(name: .customLong("no-report"), help: "Skip the evaluation on the test split and the HTML report.") var noReport = false
 
     func validate() throws {
@@ -57,6 +58,7 @@ struct TrainCommand: ParsableCommand {
         guard inputSize >= 32, inputSize % 32 == 0 else { throw ValidationError("--input-size must be a positive multiple of 32") }
         guard epochs >= 1, batchSize >= 1, patience >= 1 else { throw ValidationError("--epochs, --batch-size and --patience must be at least 1") }
         guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be positive") }
+        guard !(resume && overwrite) else { throw ValidationError("--resume and --overwrite exclude each other: continue the run, or replace it") }
     }
 
     func run() throws {
@@ -85,8 +87,12 @@ struct TrainCommand: ParsableCommand {
         options.precision = precision
         do {
             let display = TrainingDisplay()
-            let result = try TrainingRun.run(options: options, resume: resume, writeReport: !noReport, events: display.handle)
+            let result = try TrainingRun.run(options: options, mode: resume ? .resume : overwrite ? .overwrite : .new, writeReport: !noReport, events: display.handle)
             display.finish(result)
+            // 128 + SIGINT, as a shell reports a Ctrl-C: `train && next` does not go on.
+            if result.training.interrupted { throw ExitCode(130) }
+        } catch let exit as ExitCode {
+            throw exit
         } catch {
             throw userFailure(error)
         }

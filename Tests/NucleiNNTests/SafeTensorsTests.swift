@@ -81,3 +81,45 @@ import Testing
         #expect(conv.kernel.value.scalars == good["kernel"]!.scalars)
     }
 }
+
+/// Issue 12: messages that say what is wrong, and headers that cannot overflow the reader.
+struct SafeTensorsReliabilityTests {
+    /// safetensors bytes from a raw JSON header and payload.
+    static func file(header: String, payload: [UInt8] = []) -> Data {
+        var headerBytes = Array(header.utf8)
+        while headerBytes.count % 8 != 0 { headerBytes.append(0x20) }
+        var length = UInt64(headerBytes.count).littleEndian
+        return withUnsafeBytes(of: &length) { Data($0) } + Data(headerBytes) + Data(payload)
+    }
+
+    @Test func truncatedHeaderMessageGivesTwoDifferentNumbers() throws {
+        var data = Data(count: 8)
+        data[0] = 40  // claims 40 header bytes; only 32 follow
+        data += Data(repeating: 0x20, count: 32)
+        let error = #expect(throws: CheckpointError.self) { try SafeTensorsFile(data: data, path: "short.safetensors") }
+        #expect(error?.description == "short.safetensors: truncated safetensors file: the header claims 40 bytes after the 8-byte length, but the file has only 32 bytes after it")
+    }
+
+    @Test(arguments: [
+        #"{"a":{"dtype":"F32","shape":[4611686018427387904,4],"data_offsets":[0,0]}}"#,
+        #"{"a":{"dtype":"F32","shape":[2,"x"],"data_offsets":[0,8]}}"#,
+        #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[9223372036854775000,9223372036854775008]}}"#,
+        #"{"a":{"dtype":"F32","shape":[1.5],"data_offsets":[0,4]}}"#,
+    ])
+    func hostileShapesAndOffsetsAreErrors(header: String) {
+        #expect(throws: CheckpointError.self) { try SafeTensorsFile(data: Self.file(header: header, payload: [0, 0, 0, 0, 0, 0, 0, 0]), path: "x") }
+    }
+
+    @Test func emptyTensorReads() throws {
+        let file = try SafeTensorsFile(data: Self.file(header: #"{"z":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}}"#), path: "x")
+        #expect(file.tensors["z"]?.shape == [0])
+    }
+
+    @Test func aFolderIsNamedAsAFolder() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nucleiseg-st-folder-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let error = #expect(throws: CheckpointError.self) { try SafeTensorsFile(contentsOf: folder) }
+        #expect(error == .unreadable(path: folder.path, reason: "it is a folder; expected a .safetensors file"))
+    }
+}

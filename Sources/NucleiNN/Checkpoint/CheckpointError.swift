@@ -12,6 +12,10 @@ public enum CheckpointError: Error, Equatable, LocalizedError, CustomStringConve
     case unexpectedKey(path: String, key: String, shape: [Int])
     case shapeMismatch(path: String, key: String, expected: [Int], found: [Int])
     case incompatible(path: String, reason: String)
+    /// A tensor holds NaN or an infinity (a diverged or damaged checkpoint).
+    case nonFiniteValue(path: String, key: String, index: Int, value: String)
+    /// A metadata entry whose value is not of the documented type or range.
+    case invalidMetadata(path: String, key: String, value: String, expected: String)
 
     public var description: String {
         switch self {
@@ -26,6 +30,10 @@ public enum CheckpointError: Error, Equatable, LocalizedError, CustomStringConve
         case let .shapeMismatch(path, key, expected, found):
             return "\(path): tensor '\(key)' has shape \(found); the model expects \(expected)"
         case let .incompatible(path, reason): return "\(path): \(reason)"
+        case let .nonFiniteValue(path, key, index, value):
+            return "\(path): tensor '\(key)' holds \(value) at element \(index); expected finite weights (the checkpoint is damaged or its training diverged)"
+        case let .invalidMetadata(path, key, value, expected):
+            return "\(path): metadata '\(key)' is \"\(value)\"; expected \(expected)"
         }
     }
 

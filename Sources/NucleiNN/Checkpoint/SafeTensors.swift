@@ -20,10 +20,21 @@ public struct SafeTensorsFile: Sendable {
     public init(contentsOf url: URL) throws {
         let path = url.path
         guard FileManager.default.fileExists(atPath: path) else { throw CheckpointError.fileNotFound(path: path) }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw CheckpointError.unreadable(path: path, reason: "it is a folder; expected a .safetensors file")
+        }
         let data: Data
         do { data = try Data(contentsOf: url, options: .mappedIfSafe) } catch {
-            throw CheckpointError.unreadable(path: path, reason: error.localizedDescription)
+            throw CheckpointError.unreadable(path: path, reason: FileSystemMessage.reason(error))
         }
+        try self.init(data: data, path: path)
+    }
+
+    /// Parses safetensors bytes held in memory; `path` only names the file in errors.
+    /// - Throws: `CheckpointError` naming `path` when the bytes are truncated or not safetensors.
+    public init(data bytes: Data, path: String) throws {
+        let data = bytes.startIndex == 0 ? bytes : Data(bytes)
         guard data.count >= 8 else {
             throw CheckpointError.notSafeTensors(path: path, reason: "file has \(data.count) bytes, fewer than the 8-byte header length")
         }
@@ -33,7 +44,8 @@ public struct SafeTensorsFile: Sendable {
             throw CheckpointError.notSafeTensors(path: path, reason: "header length \(headerLength) is not plausible")
         }
         guard UInt64(data.count) >= 8 + headerLength else {
-            throw CheckpointError.truncated(path: path, reason: "header claims \(headerLength) bytes but the file has \(data.count)")
+            throw CheckpointError.truncated(
+                path: path, reason: "the header claims \(headerLength) bytes after the 8-byte length, but the file has only \(data.count - 8) bytes after it")
         }
         let headerData = data.subdata(in: 8..<(8 + Int(headerLength)))
         guard let header = (try? JSONSerialization.jsonObject(with: headerData)) as? [String: Any] else {
@@ -51,19 +63,29 @@ public struct SafeTensorsFile: Sendable {
                 continue
             }
             guard let info = entry as? [String: Any], let dtype = info["dtype"] as? String,
-                  let shape = (info["shape"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
-                  let offsets = (info["data_offsets"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
-                  offsets.count == 2, shape.allSatisfy({ $0 >= 0 })
+                  let rawShape = info["shape"] as? [Any], let rawOffsets = info["data_offsets"] as? [Any],
+                  case let shape = rawShape.compactMap(Self.integer), shape.count == rawShape.count,
+                  case let offsets = rawOffsets.compactMap(Self.integer), offsets.count == 2, rawOffsets.count == 2,
+                  shape.allSatisfy({ $0 >= 0 })
             else { throw CheckpointError.notSafeTensors(path: path, reason: "tensor '\(name)' has a malformed header entry") }
             guard dtype == "F32" else { throw CheckpointError.unsupportedType(path: path, key: name, dtype: dtype) }
-            let count = shape.reduce(1, *)
-            guard offsets[0] >= 0, offsets[1] == offsets[0] + count * 4 else {
+            // Overflow-checked: a hostile header may claim a shape whose element count wraps.
+            var count = 1
+            for dimension in shape {
+                let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+                guard !overflow, product <= payloadLength / 4 + 1 else {
+                    throw CheckpointError.truncated(path: path, reason: "tensor '\(name)' of shape \(shape) does not fit the \(payloadLength)-byte payload")
+                }
+                count = product
+            }
+            guard offsets[0] >= 0, offsets[0] <= payloadLength, offsets[1] == offsets[0] + count * 4 else {
                 throw CheckpointError.notSafeTensors(path: path, reason: "tensor '\(name)' offsets \(offsets) do not fit shape \(shape)")
             }
             guard offsets[1] <= payloadLength else {
                 throw CheckpointError.truncated(path: path, reason: "tensor '\(name)' ends at byte \(offsets[1]) of a \(payloadLength)-byte payload")
             }
             tensors[name] = Tensor(shape: shape) { values in
+                guard count > 0 else { return }
                 data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
                     let source = raw.baseAddress! + dataStart + offsets[0]
                     // Little-endian file on a little-endian host: a plain copy.
@@ -73,6 +95,14 @@ public struct SafeTensorsFile: Sendable {
         }
         self.tensors = tensors
         self.metadata = metadata
+    }
+
+    /// A JSON number that is a whole number within `Int`'s range (shapes and offsets), else nil.
+    static func integer(_ value: Any) -> Int? {
+        guard let number = value as? NSNumber else { return nil }
+        let double = number.doubleValue
+        guard double.rounded() == double, abs(double) < 9.0e15 else { return nil }
+        return number.intValue
     }
 
     /// The encoded file: header (sorted keys, padded to 8 bytes) then data in key order.
@@ -103,16 +133,25 @@ public struct SafeTensorsFile: Sendable {
     /// Writes atomically: a temporary file in the same folder, then a rename, so a crash or
     /// Ctrl-C never leaves a half-written checkpoint under the final name.
     public func write(to url: URL) throws {
-        try AtomicFile.write(encoded(), to: url)
+        try AtomicFile.write(encoded(), to: url, killHook: CheckpointWriteHook.shouldKill)
     }
 }
 
 /// Atomic file replacement (temporary file + rename in the same folder).
 public enum AtomicFile {
     public static func write(_ data: Data, to url: URL) throws {
+        try write(data, to: url, killHook: { false })
+    }
+
+    static func write(_ data: Data, to url: URL, killHook: () -> Bool) throws {
         let folder = url.deletingLastPathComponent()
         let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
         do {
+            if killHook() {
+                // Half the file, then the death a kill -9 or power cut would bring mid-write.
+                try data.prefix(data.count / 2).write(to: temporary)
+                kill(getpid(), SIGKILL)
+            }
             try data.write(to: temporary)
             if rename(temporary.path, url.path) != 0 {
                 throw CheckpointError.unwritable(path: url.path, reason: String(cString: strerror(errno)))
@@ -122,7 +161,22 @@ public enum AtomicFile {
             throw error
         } catch {
             try? FileManager.default.removeItem(at: temporary)
-            throw CheckpointError.unwritable(path: url.path, reason: error.localizedDescription)
+            throw CheckpointError.unwritable(path: url.path, reason: FileSystemMessage.reason(error))
         }
+    }
+}
+
+/// Test hook, for the kill -9 test only: `NUCLEISEG_TEST_KILL_IN_CHECKPOINT_WRITE=N` makes the
+/// process write half of its Nth safetensors file (counted from 1) to the temporary file and then
+/// SIGKILL itself, as a crash in the middle of a checkpoint write would. Unset, it costs one
+/// dictionary look-up per checkpoint.
+enum CheckpointWriteHook {
+    nonisolated(unsafe) static var writes = 0
+    static let killAt = ProcessInfo.processInfo.environment["NUCLEISEG_TEST_KILL_IN_CHECKPOINT_WRITE"].flatMap(Int.init)
+
+    static func shouldKill() -> Bool {
+        guard let killAt else { return false }
+        writes += 1
+        return writes == killAt
     }
 }

@@ -46,8 +46,9 @@ public struct ModelCheckpoint: Sendable {
         guard file.metadata["architecture"] == architecture else {
             let found = file.metadata["architecture"].map { "architecture '\($0)'" } ?? "no architecture metadata"
             throw CheckpointError.incompatible(
-                path: path, reason: "not a NucleiSeg model checkpoint (\(found); expected '\(architecture)'; a backbone file is loaded with --backbone, not --model)")
+                path: path, reason: "not a NucleiSeg model checkpoint (\(found); expected '\(architecture)', as written by nucleiseg train; the MobileNetV2 backbone weights are loaded by train itself)")
         }
+        try validate(file, path: path)
         let classes = (file.metadata["classes"] ?? "background,nucleus").split(separator: ",").count
         let model = UNet(classes: classes)
         let modelTensors = file.tensors.filter { !$0.key.hasPrefix(optimizerPrefix) }
@@ -65,6 +66,49 @@ public struct ModelCheckpoint: Sendable {
             optimizer.restore(step: step, moments: moments)
         }
         return (model, ModelCheckpoint(metadata: file.metadata))
+    }
+}
+
+extension ModelCheckpoint {
+    /// The typed metadata entries: key, what is expected, and the check. Absent keys are fine
+    /// (older checkpoints and hand-made ones omit some); present ones must parse.
+    static let metadataRules: [(key: String, expected: String, isValid: @Sendable (String) -> Bool)] = [
+        ("format_version", "\"\(formatVersion)\"", { $0 == formatVersion }),
+        ("input_size", "a positive multiple of 32", { Int($0).map { $0 >= 32 && $0 % 32 == 0 } ?? false }),
+        ("sampling", SamplingMode.allCases.map(\.rawValue).joined(separator: " or "), { SamplingMode(rawValue: $0) != nil }),
+        ("classes", "at least two comma-separated class names", { $0.split(separator: ",").count >= 2 }),
+        ("encoder_trainable", "true or false", { $0 == "true" || $0 == "false" }),
+        ("training_precision", ComputePrecision.allCases.map(\.rawValue).joined(separator: " or "), { ComputePrecision(rawValue: $0) != nil }),
+        ("optimizer_step", "a whole number >= 0", isCount),
+        ("optimizer_learning_rate", "a positive number", { Float($0).map { $0 > 0 && $0.isFinite } ?? false }),
+        ("epochs_completed", "a whole number >= 0", isCount),
+        ("best_epoch", "a whole number >= 0", isCount),
+        ("epochs_without_improvement", "a whole number >= 0", isCount),
+        ("training_images", "a whole number >= 0", isCount),
+        ("validation_images", "a whole number >= 0", isCount),
+        ("best_val_loss", "a number >= 0 (or inf before the first epoch)", { Double($0).map { $0 >= 0 && !$0.isNaN } ?? false }),
+        ("best_val_accuracy", "a number in 0...1", { Double($0).map { (0...1).contains($0) } ?? false }),
+        ("best_val_iou", "a number in 0...1", { Double($0).map { (0...1).contains($0) } ?? false }),
+        ("normalization_json", "the JSON of a normalisation spec", { (try? JSONDecoder().decode(NormalizationSpec.self, from: Data($0.utf8))) != nil }),
+    ]
+
+    @Sendable private static func isCount(_ text: String) -> Bool { Int(text).map { $0 >= 0 } ?? false }
+
+    /// Checks every typed metadata entry and that every tensor is finite, before anything is loaded.
+    /// - Throws: `CheckpointError.invalidMetadata` or `.nonFiniteValue`, naming the file and the key.
+    static func validate(_ file: SafeTensorsFile, path: String) throws {
+        for rule in metadataRules {
+            if let value = file.metadata[rule.key], !rule.isValid(value) {
+                throw CheckpointError.invalidMetadata(path: path, key: rule.key, value: String(value.prefix(80)), expected: rule.expected)
+            }
+        }
+        for key in file.tensors.keys.sorted() {
+            let index = file.tensors[key]!.withUnsafeBufferPointer { values in values.firstIndex { !$0.isFinite } }
+            if let index {
+                let value = file.tensors[key]!.scalars[index]
+                throw CheckpointError.nonFiniteValue(path: path, key: key, index: index, value: value.isNaN ? "NaN" : "\(value)")
+            }
+        }
     }
 }
 

@@ -84,7 +84,7 @@ public struct EvaluationReport: Sendable {
 
     /// Writes `per_image.csv` and `summary.json` (and `groups.json` when grouped) into `folder`.
     public func write(to folder: URL) throws {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try OutputFolder.prepare(folder.path)
         try AtomicFile.write(Data(ImageEvaluation.csv(images).utf8), to: folder.appendingPathComponent("per_image.csv"))
         try AtomicFile.write(try summary.jsonData(), to: folder.appendingPathComponent("summary.json"))
         if !groups.isEmpty {

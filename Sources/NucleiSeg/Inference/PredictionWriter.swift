@@ -27,9 +27,12 @@ public struct PredictionResult: Sendable {
 /// - `NAME_labels.png`: 16-bit instance labels (0 = background; opens in Fiji and napari),
 /// - `NAME_overlay.png`: the image with each nucleus outlined,
 /// - `NAME_nuclei.csv`: one row per nucleus (label, area, centroid, bounding box, mean intensity).
-/// Each file is written atomically, so a failure never leaves a half-written output.
+/// The set is written all or nothing (`OutputSet`): a failure never leaves some of an image's
+/// files, nor a half-written one. `stem` (default: the file name without its extension) is
+/// chosen by `PredictionInputs` so that inputs with the same name do not overwrite each other.
 public enum PredictionWriter {
-    public static func predict(_ input: URL, segmenter: Segmenter, outputDirectory: URL, options: PredictionOptions = .init()) throws -> PredictionResult {
+    public static func predict(_ input: URL, stem: String? = nil, segmenter: Segmenter, outputDirectory: URL,
+                               options: PredictionOptions = .init()) throws -> PredictionResult {
         let image = try ImageFile.read(input, channel: options.channel)
         let probability = segmenter.foregroundProbability(of: image)
         let labels = InstanceExtraction.extract(probability: probability, width: image.width, height: image.height, options: options.instances)
@@ -37,27 +40,31 @@ public enum PredictionWriter {
         guard count <= 65535 else {
             throw PredictionError.tooManyNuclei(path: input.path, count: count)
         }
-        try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
-        let stem = input.deletingPathExtension().lastPathComponent
+        try OutputFolder.prepare(outputDirectory.path)
+        let stem = stem ?? input.deletingPathExtension().lastPathComponent
         func output(_ suffix: String) -> URL { outputDirectory.appendingPathComponent(stem + suffix) }
-        var files: [URL] = []
-
-        let mask = PixelImage(width: image.width, height: image.height, channels: 1, bitDepth: 8,
-                              samples: labels.labels.map { $0 > 0 ? 255 : 0 })
-        try write(try PNGCodec.encode(mask, path: output("_mask.png").path), to: output("_mask.png"), files: &files)
-        try write(try PNGCodec.encode(labels.pixelImage16(), path: output("_labels.png").path), to: output("_labels.png"), files: &files)
-        let intensity = Self.intensity(image)
-        let measurements = NucleusMeasurements.measure(labels, intensity: intensity)
-        try write(Array(NucleusMeasurements.csv(measurements).utf8), to: output("_nuclei.csv"), files: &files)
-        if options.writeOverlay {
-            let display = DisplayImage.make(image, normalization: segmenter.normalization).stretchedForDisplay()
-            var canvas = RGBCanvas(width: image.width, height: image.height)
-            canvas.drawImage(display, in: canvas.bounds)
-            canvas.drawOutlines(labels: labels.labels, width: image.width, height: image.height, in: canvas.bounds,
-                                color: RGBColor(hex: 0xFFE000), seed: 0, thickness: max(1, min(image.width, image.height) / 700))
-            try write(try DisplayImage.png(canvas), to: output("_overlay.png"), files: &files)
+        var files = OutputSet()
+        do {
+            let mask = PixelImage(width: image.width, height: image.height, channels: 1, bitDepth: 8,
+                                  samples: labels.labels.map { $0 > 0 ? 255 : 0 })
+            try write(try PNGCodec.encode(mask, path: output("_mask.png").path), to: output("_mask.png"), files: &files)
+            try write(try PNGCodec.encode(labels.pixelImage16(), path: output("_labels.png").path), to: output("_labels.png"), files: &files)
+            let intensity = Self.intensity(image)
+            let measurements = NucleusMeasurements.measure(labels, intensity: intensity)
+            try write(Array(NucleusMeasurements.csv(measurements).utf8), to: output("_nuclei.csv"), files: &files)
+            if options.writeOverlay {
+                let display = DisplayImage.make(image, normalization: segmenter.normalization).stretchedForDisplay()
+                var canvas = RGBCanvas(width: image.width, height: image.height)
+                canvas.drawImage(display, in: canvas.bounds)
+                canvas.drawOutlines(labels: labels.labels, width: image.width, height: image.height, in: canvas.bounds,
+                                    color: RGBColor(hex: 0xFFE000), seed: 0, thickness: max(1, min(image.width, image.height) / 700))
+                try write(try DisplayImage.png(canvas), to: output("_overlay.png"), files: &files)
+            }
+        } catch {
+            files.discard()
+            throw error
         }
-        return PredictionResult(input: input, nuclei: count, files: files)
+        return PredictionResult(input: input, nuclei: count, files: try files.commit())
     }
 
     /// The first colour channel as raw intensities (for per-nucleus mean intensity).
@@ -65,9 +72,8 @@ public enum PredictionWriter {
         (0..<(image.width * image.height)).map { Float(image.samples[$0 * image.channels]) }
     }
 
-    private static func write(_ bytes: [UInt8], to url: URL, files: inout [URL]) throws {
-        try AtomicFile.write(Data(bytes), to: url)
-        files.append(url)
+    private static func write(_ bytes: [UInt8], to url: URL, files: inout OutputSet) throws {
+        try files.add(Data(bytes), to: url)
     }
 
     /// Image files directly inside `folder` (PNG and TIFF), sorted by name.
@@ -81,11 +87,13 @@ public enum PredictionWriter {
 public enum PredictionError: Error, LocalizedError, CustomStringConvertible {
     case tooManyNuclei(path: String, count: Int)
     case noImages(path: String)
+    case unreadableInput(path: String, reason: String)
 
     public var description: String {
         switch self {
         case let .tooManyNuclei(path, count): return "\(path): \(count) nuclei do not fit a 16-bit label image (at most 65535)"
-        case let .noImages(path): return "\(path): no PNG or TIFF images found"
+        case let .noImages(path): return "\(path): no PNG or TIFF images found in this folder"
+        case let .unreadableInput(path, reason): return "\(path): cannot be read: \(reason); expected an image file or a folder of images"
         }
     }
     public var errorDescription: String? { description }

@@ -31,7 +31,7 @@ extension ModelCheckpoint {
         do {
             return try JSONDecoder().decode(NormalizationSpec.self, from: Data(json.utf8))
         } catch {
-            throw CheckpointError.incompatible(path: path, reason: "unreadable normalisation metadata: \(error.localizedDescription)")
+            throw CheckpointError.incompatible(path: path, reason: "metadata 'normalization_json' is not a normalisation spec (\(String(describing: error).prefix(120)))")
         }
     }
 }

@@ -56,7 +56,7 @@ public enum RunFigures {
     /// Saves a canvas as PNG in the run's figure folder.
     public static func save(_ canvas: RGBCanvas, named name: String, in runDirectory: URL) throws {
         let folder = runDirectory.appendingPathComponent(folderName)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try OutputFolder.prepare(folder.path)
         try AtomicFile.write(Data(try DisplayImage.png(canvas)), to: folder.appendingPathComponent(name))
     }
 }

@@ -38,6 +38,8 @@ public final class Trainer {
     public let model: UNet
     public let optimizer: Adam
     public let runDirectory: URL
+    /// Held (with its lock) as long as the trainer lives.
+    public let runFolder: RunFolder
     let events: (TrainingEvent) -> Void
 
     var history: [EpochRecord] = []
@@ -54,11 +56,17 @@ public final class Trainer {
 
     /// Prepares a run: a fresh model (ImageNet encoder unless `pretrainedEncoder` is off), or, with
     /// `resume`, the state saved in `RUN/checkpoints/last.safetensors`.
-    public init(options: TrainingOptions, data: TrainingData, resume: Bool = false, events: @escaping (TrainingEvent) -> Void = { _ in }) throws {
+    ///
+    /// - Parameter runFolder: the opened (locked, checked) run folder; opened here from
+    ///   `options.outputDirectory` when nil, with `resume` choosing between a new run and `.resume`.
+    public init(options: TrainingOptions, data: TrainingData, resume: Bool = false, runFolder: RunFolder? = nil,
+                events: @escaping (TrainingEvent) -> Void = { _ in }) throws {
         self.options = options
         self.data = data
         self.events = events
-        runDirectory = URL(fileURLWithPath: options.outputDirectory)
+        let folder = try runFolder ?? RunFolder(path: options.outputDirectory, mode: resume ? .resume : .new)
+        self.runFolder = folder
+        runDirectory = folder.url
         optimizer = Adam(learningRate: options.learningRate)
         if resume {
             let last = runDirectory.appendingPathComponent("checkpoints/last.safetensors")
@@ -81,7 +89,8 @@ public final class Trainer {
             model.encoder.setTrainable(options.trainEncoder)
         }
         model.decoder.precision = options.precision
-        try FileManager.default.createDirectory(at: checkpointsDirectory, withIntermediateDirectories: true)
+        folder.removeOldRun()
+        try OutputFolder.prepare(checkpointsDirectory.path)
     }
 
     /// Trains until the epoch budget is spent, early stopping fires, or `shouldStop` turns true

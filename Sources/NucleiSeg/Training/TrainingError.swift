@@ -7,6 +7,8 @@ public enum TrainingError: Error, LocalizedError, CustomStringConvertible, Equat
     case nonFiniteLoss(epoch: Int, step: Int, lastGoodCheckpoint: String?)
     case nothingToResume(path: String)
     case imageTooSmall(key: String, size: String, needed: Int)
+    case runExists(path: String, marker: String)
+    case runInUse(path: String)
 
     public var description: String {
         switch self {
@@ -18,6 +20,10 @@ public enum TrainingError: Error, LocalizedError, CustomStringConvertible, Equat
                 + (checkpoint.map { "; the last good checkpoint is \($0)" } ?? "; no checkpoint had been written yet")
                 + " (try a lower --learning-rate)"
         case let .nothingToResume(path): return "\(path): no checkpoint to resume from (expected checkpoints/last.safetensors)"
+        case let .runExists(path, marker):
+            return "\(path): already holds a training run (\(marker)); continue it with --resume, replace it with --overwrite, or choose another --output"
+        case let .runInUse(path):
+            return "\(path): another nucleiseg train is using this run folder (it holds \(path)/.lock); wait for it or choose another --output"
         case let .imageTooSmall(key, size, needed): return "\(key): image is \(size), smaller than the \(needed)x\(needed) crops of --sampling crops"
         }
     }

@@ -12,10 +12,15 @@ public struct TrainingRunResult: Sendable {
 /// The whole main job: open the dataset, train, then evaluate on the test split and write the
 /// figures and `report.html` into the run folder.
 public enum TrainingRun {
-    public static func run(options: TrainingOptions, resume: Bool = false, writeReport: Bool = true,
+    ///
+    /// The run folder is opened (checked, locked, protected: `RunFolder`) before the dataset is read.
+    public static func run(options: TrainingOptions, mode: RunFolder.Mode = .new, writeReport: Bool = true,
                            shouldStop: @escaping () -> Bool = { InterruptSignal.isRequested },
                            events: @escaping (TrainingEvent) -> Void) throws -> TrainingRunResult {
         InterruptSignal.install()
+        let resume = mode == .resume
+        let runFolder = try RunFolder(path: options.outputDirectory, mode: mode)
+        for path in runFolder.removedTemporaryFiles { events(.note("removed \(path), left by an interrupted write")) }
         let datasets = try options.dataPaths.map { path in
             let dataset = try Dataset.open(URL(fileURLWithPath: path), layout: options.layout)
             for problem in dataset.problems { events(.note(problem.description)) }
@@ -23,7 +28,7 @@ public enum TrainingRun {
         }
         let testDataset = try options.testDataPath.map { try Dataset.open(URL(fileURLWithPath: $0)) }
         let data = try TrainingData(datasets: datasets, options: options) { done, total in events(.loading(done: done, total: total)) }
-        let trainer = try Trainer(options: options, data: data, resume: resume, events: events)
+        let trainer = try Trainer(options: options, data: data, resume: resume, runFolder: runFolder, events: events)
         if !resume && writeReport {
             try RunFigures.save(RunFigures.samplesMontage(data.training), named: RunFigures.samples, in: trainer.runDirectory)
             try RunFigures.save(beforeTrainingFigure(model: trainer.model, data: data), named: RunFigures.beforeTraining, in: trainer.runDirectory)
