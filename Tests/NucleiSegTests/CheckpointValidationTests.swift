@@ -24,7 +24,7 @@ import Testing
     @Test(arguments: [("input_size", "banana"), ("input_size", "100"), ("sampling", "zoom"), ("epochs_completed", "-1"),
                       ("best_val_loss", "NaN"), ("classes", "nucleus"), ("training_precision", "fp8"), ("normalization_json", "{")])
     func mistypedMetadataIsNamed(key: String, value: String) throws {
-        let url = try save(metadata: [key: value], name: "meta-\(key)")
+        let url = try save(metadata: [key: value], name: "meta-\(key)-\(value)")
         let error = #expect(throws: CheckpointError.self) { try ModelCheckpoint.load(from: url) }
         guard case let .invalidMetadata(path, badKey, badValue, _)? = error else {
             Issue.record("expected invalidMetadata, got \(String(describing: error))")

@@ -115,7 +115,8 @@ import Testing
 
     /// A model checkpoint as `train` writes it (untrained weights are enough for plumbing).
     func trainedModel() throws -> String {
-        let url = TestResources.temporaryFolder("cli-model").appendingPathComponent("model.safetensors")
+        // A folder of its own per call: tests run in parallel, and temporaryFolder empties the folder.
+        let url = TestResources.temporaryFolder("cli-model-\(UUID().uuidString)").appendingPathComponent("model.safetensors")
         try ModelCheckpoint.save(model: UNet(seed: 1), metadata: ["sampling": "crops", "input_size": "128"], to: url)
         return url.path
     }
