@@ -9,7 +9,7 @@ scripts/setup.sh
 run=runs/shipped
 .build/release/nucleiseg train --data data/dsb2018/train --data data/nuclei-samples --sampling crops \
     --crops-per-image 8 --augmentation seed --eight-bit percentiles \
-    --epochs 30 --patience 10 --test-data data/dsb2018/test --overwrite --output "$run" "$@"
+    --epochs 50 --patience 10 --test-data data/dsb2018/test --overwrite --output "$run" "$@"
 .build/release/nucleiseg evaluate --data data/dsb2018/test --model "$run/model.safetensors" \
     --by data/dsb2018/test/manifest.tsv --output "$run/evaluation"
 .build/release/nucleiseg evaluate --data data/nuclei-samples --model "$run/model.safetensors" --output "$run/evaluation-samples"
