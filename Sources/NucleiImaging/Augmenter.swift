@@ -96,8 +96,8 @@ public struct Augmenter: Sendable {
                 let centre = origin + (Double(o) + 0.5) * step
                 let position = centre - 0.5
                 let low = Int(position.rounded(.down))
-                return Tap(low: mirror(low, length: length), high: mirror(low + 1, length: length),
-                           weight: Float(position - Double(low)), nearest: mirror(Int(centre.rounded(.down)), length: length))
+                return Tap(low: BorderMirror.index(low, length: length), high: BorderMirror.index(low + 1, length: length),
+                           weight: Float(position - Double(low)), nearest: BorderMirror.index(Int(centre.rounded(.down)), length: length))
             }
         }
         let xs = taps(origin: originX, length: image.width), ys = taps(origin: originY, length: image.height)
@@ -122,15 +122,6 @@ public struct Augmenter: Sendable {
             }
         }
         return (pixels, output)
-    }
-
-    /// Reflects an index into 0..<length (…, 2, 1, 0, 1, 2, …, n-2, n-1, n-2, …).
-    static func mirror(_ index: Int, length: Int) -> Int {
-        guard length > 1 else { return 0 }
-        let period = 2 * (length - 1)
-        var position = index % period
-        if position < 0 { position += period }
-        return position < length ? position : period - position
     }
 
     /// A square HWC array flipped (horizontal, then vertical) and turned counter-clockwise by
@@ -217,7 +208,7 @@ public struct Augmenter: Sendable {
                 for k in 0..<channels {
                     var sum = 0.0
                     for (offset, weight) in kernel.enumerated() {
-                        sum += weight * values[(r * size + mirror(c + offset - radius, length: size)) * channels + k]
+                        sum += weight * values[(r * size + BorderMirror.index(c + offset - radius, length: size)) * channels + k]
                     }
                     horizontal[(r * size + c) * channels + k] = sum
                 }
@@ -229,7 +220,7 @@ public struct Augmenter: Sendable {
                 for k in 0..<channels {
                     var sum = 0.0
                     for (offset, weight) in kernel.enumerated() {
-                        sum += weight * horizontal[(mirror(r + offset - radius, length: size) * size + c) * channels + k]
+                        sum += weight * horizontal[(BorderMirror.index(r + offset - radius, length: size) * size + c) * channels + k]
                     }
                     output[(r * size + c) * channels + k] = sum
                 }

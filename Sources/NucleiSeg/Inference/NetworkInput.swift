@@ -36,9 +36,9 @@ enum NetworkInput {
         let colour = image.colorChannels == 3
         var pixels = [Float](repeating: 0, count: size * size * 3)
         for row in 0..<size {
-            let sourceY = mirror(y + row, length: image.height)
+            let sourceY = BorderMirror.index(y + row, length: image.height)
             for column in 0..<size {
-                let sourceX = mirror(x + column, length: image.width)
+                let sourceX = BorderMirror.index(x + column, length: image.width)
                 let source = (sourceY * image.width + sourceX) * image.channels
                 let target = (row * size + column) * 3
                 for c in 0..<3 {
@@ -48,14 +48,5 @@ enum NetworkInput {
             }
         }
         return pixels
-    }
-
-    /// Reflects an index into 0..<length (…, 2, 1, 0, 1, 2, …, n-2, n-1, n-2, …).
-    static func mirror(_ index: Int, length: Int) -> Int {
-        guard length > 1 else { return 0 }
-        let period = 2 * (length - 1)
-        var position = index % period
-        if position < 0 { position += period }
-        return position < length ? position : period - position
     }
 }
