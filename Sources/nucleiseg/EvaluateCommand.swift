@@ -18,6 +18,7 @@ struct EvaluateCommand: ParsableCommand {
     @Flag(name: .customLong("fill-holes"), inversion: .prefixedNo, help: "Fill holes inside predicted nuclei.")
     var fillHoles = InstanceExtractionOptions.nuclei.fillHoles
     @Flag(name: .customLong("no-split"), help: "Do not split touching nuclei.") var noSplit = false
+    @Flag(help: "Test-time augmentation: average the predictions of the 8 flips/rotations (8x the network time).") var tta = false
     @Option(help: "Decoder arithmetic: bfloat16 (default where the CPU has it) or float32.")
     var precision: ComputePrecision = InferenceUNet.defaultPrecision
     @Option(help: "A tab-separated manifest (first column: image id or name) to report the figures by group, e.g. DATASET/manifest.tsv.")
@@ -34,6 +35,7 @@ struct EvaluateCommand: ParsableCommand {
             guard !samples.isEmpty else { throw EvaluationError.emptySplit(path: data, split: chosen ?? "(all)") }
             let manifest = try by.map { try ImageManifest(contentsOf: URL(fileURLWithPath: $0), column: byColumn) }
             let segmenter = try ShippedModel.segmenter(path: model, modeOverride: mode, tileSize: tileSize, precision: precision)
+            segmenter.testTimeAugmentation = tta
             var instances = InstanceExtractionOptions.nuclei
             instances.minimumArea = minArea
             instances.fillHoles = fillHoles

@@ -21,6 +21,7 @@ struct PredictCommand: ParsableCommand {
     @Flag(name: .customLong("no-split"), help: "Do not split touching nuclei (plain connected components).") var noSplit = false
     @Option(help: "Plane of a multi-plane or multi-page TIFF to read (0-based).") var channel: Int?
     @Flag(name: .customLong("no-overlay"), help: "Skip the outline overlay PNG.") var noOverlay = false
+    @Flag(help: "Test-time augmentation: average the predictions of the 8 flips/rotations (8x the network time).") var tta = false
     @Option(help: "Decoder arithmetic: bfloat16 (default where the CPU has it) or float32.")
     var precision: ComputePrecision = InferenceUNet.defaultPrecision
 
@@ -39,6 +40,7 @@ struct PredictCommand: ParsableCommand {
             OutputFolder.removeStaleTemporaryFiles(in: [outputFolder])
             inputs = try PredictionInputs(paths: paths)
             segmenter = try ShippedModel.segmenter(path: model, modeOverride: mode, tileSize: tileSize, precision: precision)
+            segmenter.testTimeAugmentation = tta
         } catch {
             throw userFailure(error)
         }

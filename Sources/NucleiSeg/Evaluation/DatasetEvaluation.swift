@@ -152,7 +152,7 @@ public enum DatasetEvaluation {
             let loaded = try sample.load()
             let truth = loaded.labels
             let probability: [Float]
-            if segmenter.mode == .resize {
+            if segmenter.mode == .resize && !segmenter.testTimeAugmentation {
                 let small = segmenter.inputSizeProbability(of: loaded.image)
                 var sums = PixelLossSums()
                 sums.add(probability: small.pixels, truth: segmenter.normalization.prepareLabels(truth).labels)

@@ -42,8 +42,26 @@ public final class Segmenter {
         network(Tensor(shape: [count, height, width, 3], scalars: images))
     }
 
+    /// Test-time augmentation: average the probabilities of the 8 flips/rotations of the image
+    /// (each turned back before averaging). Costs 8 network passes per image.
+    public var testTimeAugmentation = false
+
     /// Nucleus probability (0...1), row-major `height x width`, at the image's native resolution.
     public func foregroundProbability(of image: PixelImage) -> [Float] {
+        guard testTimeAugmentation else { return singlePassProbability(of: image) }
+        var sum = [Float](repeating: 0, count: image.width * image.height)
+        for transform in Dihedral.all {
+            let turned = transform.apply(image.samples, width: image.width, height: image.height, channels: image.channels)
+            let view = PixelImage(width: turned.width, height: turned.height, channels: image.channels, bitDepth: image.bitDepth, samples: turned.values)
+            let back = transform.invert(singlePassProbability(of: view), width: turned.width, height: turned.height, channels: 1)
+            for index in sum.indices { sum[index] += back.values[index] }
+        }
+        let scale = 1 / Float(Dihedral.all.count)
+        return sum.map { $0 * scale }
+    }
+
+    /// One pass, no test-time augmentation.
+    func singlePassProbability(of image: PixelImage) -> [Float] {
         switch mode {
         case .resize: return resizedPrediction(image)
         case .crops: return tiledPrediction(image)
