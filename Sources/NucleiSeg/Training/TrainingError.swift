@@ -9,6 +9,7 @@ public enum TrainingError: Error, LocalizedError, CustomStringConvertible, Equat
     case imageTooSmall(key: String, size: String, needed: Int)
     case runExists(path: String, marker: String)
     case runInUse(path: String)
+    case testDataIsTrainingData(path: String)
 
     public var description: String {
         switch self {
@@ -22,6 +23,8 @@ public enum TrainingError: Error, LocalizedError, CustomStringConvertible, Equat
         case let .nothingToResume(path): return "\(path): no checkpoint to resume from (expected checkpoints/last.safetensors)"
         case let .runExists(path, marker):
             return "\(path): already holds a training run (\(marker)); continue it with --resume, replace it with --overwrite, or choose another --output"
+        case let .testDataIsTrainingData(path):
+            return "\(path): given both as training data and as the test folder; a model is tested on images it has not seen (give another folder, or leave out --test-data to use a test split)"
         case let .runInUse(path):
             return "\(path): another nucleiseg train is using this run folder (it holds \(path)/.lock); wait for it or choose another --output"
         case let .imageTooSmall(key, size, needed): return "\(key): image is \(size), smaller than the \(needed)x\(needed) crops of --sampling crops"

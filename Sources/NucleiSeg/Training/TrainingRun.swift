@@ -18,6 +18,12 @@ public enum TrainingRun {
                            shouldStop: @escaping () -> Bool = { InterruptSignal.isRequested },
                            events: @escaping (TrainingEvent) -> Void) throws -> TrainingRunResult {
         InterruptSignal.install()
+        if let test = options.testDataPath {
+            let resolved = URL(fileURLWithPath: test).standardizedFileURL.resolvingSymlinksInPath().path
+            if options.dataPaths.contains(where: { URL(fileURLWithPath: $0).standardizedFileURL.resolvingSymlinksInPath().path == resolved }) {
+                throw TrainingError.testDataIsTrainingData(path: test)
+            }
+        }
         let resume = mode == .resume
         let runFolder = try RunFolder(path: options.outputDirectory, mode: mode)
         for path in runFolder.removedTemporaryFiles { events(.note("removed \(path), left by an interrupted write")) }
