@@ -6,8 +6,8 @@ import NucleiSeg
 struct BenchmarkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "benchmark",
-        abstract: "Measure training and inference speed (model), or the speed of single kernels (kernels).",
-        subcommands: [BenchmarkModelCommand.self, BenchmarkKernelsCommand.self],
+        abstract: "Measure training and inference speed (model), the whole predict pipeline on real images (predict), or single kernels (kernels).",
+        subcommands: [BenchmarkModelCommand.self, BenchmarkPredictCommand.self, BenchmarkKernelsCommand.self],
         defaultSubcommand: BenchmarkModelCommand.self)
 }
 
@@ -60,6 +60,56 @@ struct BenchmarkModelCommand: ParsableCommand {
             print(String(format: "%-10@ %6d %10.1f %9.1f %9.1f %10.1f%%", figure.name, figure.batch, figure.imagesPerSecond,
                          figure.millisecondsPerStep, figure.gigaflopsPerSecond, figure.percentOfPeak))
         }
+        print(String(format: "peak RSS %.0f MiB", result.peakResidentMegabytes))
+    }
+}
+
+struct BenchmarkPredictCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "Time predict's whole pipeline on the images of FOLDER (a dataset or a folder of PNG/TIFF files): images/s, megapixels/s, the share of each stage, peak RSS.")
+
+    @Argument(help: "A dataset folder (any layout) or a folder of PNG/TIFF images.") var folder: String
+    @Option(help: "Model checkpoint (default: the shipped nuclei model).") var model: String?
+    @Option(help: "Timed passes over the images after a warm-up; the median is reported.") var repetitions = 3
+    @Flag(help: "With test-time augmentation (8 flips/rotations).") var tta = false
+    @Flag(help: "Print JSON instead of a table.") var json = false
+    @Option(help: "Decoder arithmetic: bfloat16 (default where the CPU has it) or float32.")
+    var precision: ComputePrecision = InferenceUNet.defaultPrecision
+
+    func validate() throws {
+        guard repetitions >= 1 else { throw ValidationError("--repetitions must be at least 1") }
+    }
+
+    func run() throws {
+        let result: PredictionBenchmark.Result
+        do {
+            let images = try PredictionBenchmark.images(in: URL(fileURLWithPath: folder))
+            guard !images.isEmpty else { throw ValidationError("\(folder): no PNG or TIFF images found") }
+            let segmenter = try ShippedModel.segmenter(path: model, precision: precision)
+            segmenter.testTimeAugmentation = tta
+            var benchmark = PredictionBenchmark()
+            benchmark.repetitions = repetitions
+            result = try benchmark.run(images: images, segmenter: segmenter) { line in
+                if !json { FileHandle.standardError.write(Data(("  " + line + "\n").utf8)) }
+            }
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            throw userFailure(error)
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(result), as: UTF8.self))
+            return
+        }
+        print(String(format: "predict benchmark: %d images, %.2f megapixels, %d nuclei; %@%@; median of %d passes",
+                     result.images, result.megapixels, result.nuclei, result.precision, result.testTimeAugmentation ? ", tta" : "", repetitions))
+        print(String(format: "%.2f images/s, %.2f megapixels/s (%.3f s per image)", result.imagesPerSecond, result.megapixelsPerSecond,
+                     result.seconds / Double(result.images)))
+        let shares = PredictionTimings.Stage.allCases.map { String(format: "%@ %.1f%%", $0.rawValue, 100 * (result.stageShares[$0.rawValue] ?? 0)) }
+        print("stages: " + shares.joined(separator: ", "))
         print(String(format: "peak RSS %.0f MiB", result.peakResidentMegabytes))
     }
 }

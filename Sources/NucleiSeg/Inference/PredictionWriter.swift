@@ -31,11 +31,22 @@ public struct PredictionResult: Sendable {
 /// files, nor a half-written one. `stem` (default: the file name without its extension) is
 /// chosen by `PredictionInputs` so that inputs with the same name do not overwrite each other.
 public enum PredictionWriter {
+    /// - Parameter timings: when given, the seconds of each stage are added to it.
     public static func predict(_ input: URL, stem: String? = nil, segmenter: Segmenter, outputDirectory: URL,
-                               options: PredictionOptions = .init()) throws -> PredictionResult {
+                               options: PredictionOptions = .init(), timings: PredictionTimings? = nil) throws -> PredictionResult {
+        var clock = ContinuousClock.now
+        func lap(_ stage: PredictionTimings.Stage) {
+            guard let timings else { return }
+            let now = ContinuousClock.now
+            timings.add(stage, seconds: Double((now - clock).components.attoseconds) * 1e-18 + Double((now - clock).components.seconds))
+            clock = now
+        }
         let image = try ImageFile.read(input, channel: options.channel)
+        lap(.decode)
         let probability = segmenter.foregroundProbability(of: image)
+        lap(.network)
         let labels = InstanceExtraction.extract(probability: probability, width: image.width, height: image.height, options: options.instances)
+        lap(.instances)
         let count = Int(labels.maximumLabel)
         guard count <= 65535 else {
             throw PredictionError.tooManyNuclei(path: input.path, count: count)
@@ -64,7 +75,9 @@ public enum PredictionWriter {
             files.discard()
             throw error
         }
-        return PredictionResult(input: input, nuclei: count, files: try files.commit())
+        let result = PredictionResult(input: input, nuclei: count, files: try files.commit())
+        lap(.outputs)
+        return result
     }
 
     /// The first colour channel as raw intensities (for per-nucleus mean intensity).

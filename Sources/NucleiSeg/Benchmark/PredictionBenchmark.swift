@@ -1,0 +1,74 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `nucleiseg benchmark predict FOLDER`: the whole prediction pipeline (decode, normalise, tiles,
+/// network, instances, measurements, writing) timed on real images, stage by stage.
+public struct PredictionBenchmark: Sendable {
+    /// One measured pass over the images.
+    public struct Result: Codable, Sendable {
+        public var images: Int
+        public var megapixels: Double
+        public var nuclei: Int
+        /// Median over repetitions of the whole pass.
+        public var seconds: Double
+        public var imagesPerSecond: Double
+        public var megapixelsPerSecond: Double
+        /// Each stage's share of the median pass's time (0...1).
+        public var stageShares: [String: Double]
+        public var peakResidentMegabytes: Double
+        public var precision: String
+        public var testTimeAugmentation: Bool
+    }
+
+    public var repetitions = 3
+
+    public init() {}
+
+    /// The image files of `folder`: the images of a labelled dataset (any layout, every split),
+    /// else the PNG and TIFF files directly inside it.
+    public static func images(in folder: URL) throws -> [URL] {
+        if let dataset = try? Dataset.scan(folder), !dataset.samples.isEmpty { return dataset.samples.map(\.imageFile) }
+        return try PredictionWriter.imageFiles(in: folder)
+    }
+
+    /// Predicts every image `repetitions` times (after one warm-up image) into a temporary folder,
+    /// removed afterwards; reports the median pass.
+    public func run(images: [URL], segmenter: Segmenter, progress: (String) -> Void = { _ in }) throws -> Result {
+        precondition(!images.isEmpty && repetitions >= 1, "PredictionBenchmark needs images and at least one repetition")
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("nucleiseg-benchmark-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: output) }
+        _ = try PredictionWriter.predict(images[0], stem: "warmup", segmenter: segmenter, outputDirectory: output)
+        var passes: [(seconds: Double, timings: PredictionTimings, nuclei: Int)] = []
+        var pixels = 0
+        for repetition in 1...repetitions {
+            let timings = PredictionTimings()
+            var nuclei = 0
+            pixels = 0
+            let start = ContinuousClock.now
+            for (index, image) in images.enumerated() {
+                let result = try PredictionWriter.predict(image, stem: "image\(index)", segmenter: segmenter, outputDirectory: output, timings: timings)
+                nuclei += result.nuclei
+            }
+            let elapsed = ContinuousClock.now - start
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            passes.append((seconds, timings, nuclei))
+            progress(String(format: "pass %d of %d: %.2f s", repetition, repetitions, seconds))
+        }
+        for image in images {
+            if let header = try? ImageFile.read(image) { pixels += header.width * header.height }
+        }
+        let median = passes.sorted { $0.seconds < $1.seconds }[passes.count / 2]
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let total = max(median.timings.total, 1e-12)
+        var shares: [String: Double] = [:]
+        for stage in PredictionTimings.Stage.allCases { shares[stage.rawValue] = (median.timings.seconds[stage] ?? 0) / total }
+        let megapixels = Double(pixels) / 1e6
+        return Result(images: images.count, megapixels: megapixels, nuclei: median.nuclei, seconds: median.seconds,
+                      imagesPerSecond: Double(images.count) / median.seconds, megapixelsPerSecond: megapixels / median.seconds,
+                      stageShares: shares, peakResidentMegabytes: Double(usage.ru_maxrss) / 1024,
+                      precision: segmenter.precision.rawValue, testTimeAugmentation: segmenter.testTimeAugmentation)
+    }
+}
