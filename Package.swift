@@ -37,17 +37,20 @@ let package = Package(
         .target(
             name: "_CImageIO", dependencies: ["CLibPNG", "CLibTIFF"], cSettings: [.unsafeFlags(["-O2"])],
             linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("tiff")]),
+        // File-error wording shared by the layers that read and write files (imports Foundation
+        // only, so the numeric core stays free of it).
+        .target(name: "_FileSystemMessages", swiftSettings: optimize),
         // Layer 2: tensor engine.
         .target(name: "NucleiTensor", dependencies: ["_CKernels"], swiftSettings: optimize),
         // Layer 3: neural-network layers, optimizer, checkpoints.
-        .target(name: "NucleiNN", dependencies: ["NucleiTensor"], swiftSettings: optimize),
+        .target(name: "NucleiNN", dependencies: ["NucleiTensor", "_FileSystemMessages"], swiftSettings: optimize),
         // Layer 4: images and datasets.
-        .target(name: "NucleiImaging", dependencies: ["NucleiTensor", "_CImageIO"], swiftSettings: optimize),
+        .target(name: "NucleiImaging", dependencies: ["NucleiTensor", "_CImageIO", "_FileSystemMessages"], swiftSettings: optimize),
         // Layer 5: metrics and instances (pure Swift), then the segmentation pipeline.
         .target(name: "NucleiAnalysis", dependencies: ["NucleiImaging"], swiftSettings: optimize),
         .target(name: "NucleiFigures", swiftSettings: optimize),
         .target(
-            name: "NucleiSeg", dependencies: ["NucleiNN", "NucleiImaging", "NucleiAnalysis", "NucleiFigures"],
+            name: "NucleiSeg", dependencies: ["NucleiNN", "NucleiImaging", "NucleiAnalysis", "NucleiFigures", "_FileSystemMessages"],
             resources: [.copy("Resources")], swiftSettings: optimize),
         // Layer 6: command line.
         .executableTarget(

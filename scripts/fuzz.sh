@@ -29,12 +29,13 @@ swift_module() {  # name, sources...
         -Xcc -fmodule-map-file="$out/modules/_CKernels.modulemap" -Xcc -fmodule-map-file="$out/modules/_CImageIO.modulemap" \
         -I "$out/modules" -c "$@" -wmo -o "$out/$name.o"
 }
+swift_module _FileSystemMessages $(find Sources/_FileSystemMessages -name '*.swift')
 swift_module NucleiTensor $(find Sources/NucleiTensor -name '*.swift')
 swift_module NucleiNN $(find Sources/NucleiNN -name '*.swift')
 swift_module NucleiImaging $(find Sources/NucleiImaging -name '*.swift')
 swiftc -O -g $sanitize -parse-as-library -I "$out/modules" \
     -Xcc -fmodule-map-file="$out/modules/_CKernels.modulemap" -Xcc -fmodule-map-file="$out/modules/_CImageIO.modulemap" \
-    fuzz/DecoderFuzzer.swift "$out"/NucleiTensor.o "$out"/NucleiNN.o "$out"/NucleiImaging.o "$out"/dnnl_kernels.o "$out"/imageio.o \
+    fuzz/DecoderFuzzer.swift "$out"/_FileSystemMessages.o "$out"/NucleiTensor.o "$out"/NucleiNN.o "$out"/NucleiImaging.o "$out"/dnnl_kernels.o "$out"/imageio.o \
     -ldnnl -lgomp -lpng16 -ltiff -o "$out/decoder-fuzzer"
 
 if [ "$seconds" = 0 ]; then exec "$out/decoder-fuzzer" "$@"; fi

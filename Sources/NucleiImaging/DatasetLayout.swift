@@ -1,4 +1,5 @@
 import Foundation
+import _FileSystemMessages
 
 /// The dataset folder layouts we read (see DESIGN.md).
 public enum DatasetLayout: String, CaseIterable, Codable, Sendable, CustomStringConvertible {

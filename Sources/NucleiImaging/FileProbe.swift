@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import _FileSystemMessages
 
 /// What a path is, without following a broken symbolic link into a misleading "not found" or
 /// "no images": `FileManager.fileExists` says false for a dangling link and for a link loop alike.

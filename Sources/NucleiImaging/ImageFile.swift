@@ -1,4 +1,5 @@
 import Foundation
+import _FileSystemMessages
 
 /// The largest image we agree to decode, checked from the header before any pixel buffer
 /// is allocated (a damaged or hostile header claiming 60000x60000 must not cost gigabytes).

@@ -1,5 +1,6 @@
 import _CImageIO
 import Foundation
+import _FileSystemMessages
 
 /// PNG decoding and encoding through libpng (in `_CImageIO`, which owns the setjmp).
 ///

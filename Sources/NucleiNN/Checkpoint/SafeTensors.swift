@@ -1,4 +1,5 @@
 import Foundation
+import _FileSystemMessages
 
 /// The safetensors format: an 8-byte little-endian header length, a JSON header mapping each
 /// tensor name to `{dtype, shape, data_offsets}` (plus an optional `__metadata__` string map),

@@ -1,5 +1,6 @@
 import Foundation
 import NucleiNN
+import _FileSystemMessages
 
 /// What can be wrong with a folder a command writes into; every message names the folder.
 public enum OutputFolderError: Error, Equatable, LocalizedError, CustomStringConvertible {

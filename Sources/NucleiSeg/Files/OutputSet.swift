@@ -1,5 +1,6 @@
 import Foundation
 import NucleiNN
+import _FileSystemMessages
 
 /// Files that must appear together or not at all (one image's mask, labels, CSV and overlay).
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import NucleiNN
+import _FileSystemMessages
 
 /// The one-line text a command prints for an error.
 ///

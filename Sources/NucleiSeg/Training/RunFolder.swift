@@ -1,5 +1,6 @@
 import Foundation
 import NucleiNN
+import _FileSystemMessages
 
 /// A training run's folder, held for the whole run.
 ///
