@@ -47,12 +47,7 @@ struct BenchmarkModelCommand: ParsableCommand {
         } catch {
             throw userFailure(error)
         }
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(result), as: UTF8.self))
-            return
-        }
+        if json { return try printJSON(result) }
         print("model benchmark, \(inputSize)x\(inputSize) inputs, kernels \(result.kernels), threads \(result.threads), "
               + "inference \(result.inferencePrecision), training \(result.trainingPrecision); median of \(repetitions)")
         print("what        batch   images/s   ms/step   GFLOP/s   % of 550 peak")
@@ -98,12 +93,7 @@ struct BenchmarkPredictCommand: ParsableCommand {
         } catch {
             throw userFailure(error)
         }
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(result), as: UTF8.self))
-            return
-        }
+        if json { return try printJSON(result) }
         print(String(format: "predict benchmark: %d images, %.2f megapixels, %d nuclei; %@%@; median of %d passes",
                      result.images, result.megapixels, result.nuclei, result.precision, result.testTimeAugmentation ? ", tta" : "", repetitions))
         print(String(format: "%.2f images/s, %.2f megapixels/s (%.3f s per image)", result.imagesPerSecond, result.megapixelsPerSecond,

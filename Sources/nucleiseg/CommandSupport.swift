@@ -17,3 +17,10 @@ func userFailure(_ error: Error) -> ExitCode {
     FileHandle.standardError.write(Data(("error: " + message + "\n").utf8))
     return ExitCode.failure
 }
+
+/// Prints `value` as one line of JSON with sorted keys (the `--json` output of the benchmarks).
+func printJSON<Value: Encodable>(_ value: Value) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
