@@ -50,14 +50,11 @@ public struct PredictionBenchmark: Sendable {
             for (index, image) in images.enumerated() {
                 let result = try PredictionWriter.predict(image, stem: "image\(index)", segmenter: segmenter, outputDirectory: output, timings: timings)
                 nuclei += result.nuclei
+                pixels += result.width * result.height
             }
-            let elapsed = ContinuousClock.now - start
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            let seconds = (ContinuousClock.now - start).seconds
             passes.append((seconds, timings, nuclei))
             progress(String(format: "pass %d of %d: %.2f s", repetition, repetitions, seconds))
-        }
-        for image in images {
-            if let header = try? ImageFile.read(image) { pixels += header.width * header.height }
         }
         let median = passes.sorted { $0.seconds < $1.seconds }[passes.count / 2]
         var usage = rusage()

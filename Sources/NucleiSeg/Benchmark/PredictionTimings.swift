@@ -19,3 +19,8 @@ public final class PredictionTimings: @unchecked Sendable {
 
     public var total: Double { seconds.values.reduce(0, +) }
 }
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+}

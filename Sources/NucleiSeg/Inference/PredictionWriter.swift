@@ -18,6 +18,9 @@ public struct PredictionOptions: Sendable {
 /// What `predict` wrote for one image.
 public struct PredictionResult: Sendable {
     public var input: URL
+    /// The image's size in pixels (the outputs have it too).
+    public var width: Int
+    public var height: Int
     public var nuclei: Int
     public var files: [URL]
 }
@@ -38,7 +41,7 @@ public enum PredictionWriter {
         func lap(_ stage: PredictionTimings.Stage) {
             guard let timings else { return }
             let now = ContinuousClock.now
-            timings.add(stage, seconds: Double((now - clock).components.attoseconds) * 1e-18 + Double((now - clock).components.seconds))
+            timings.add(stage, seconds: (now - clock).seconds)
             clock = now
         }
         let image = try ImageFile.read(input, channel: options.channel)
@@ -75,7 +78,7 @@ public enum PredictionWriter {
             files.discard()
             throw error
         }
-        let result = PredictionResult(input: input, nuclei: count, files: try files.commit())
+        let result = PredictionResult(input: input, width: image.width, height: image.height, nuclei: count, files: try files.commit())
         lap(.outputs)
         return result
     }

@@ -81,7 +81,7 @@ public struct TrainingData: Sendable {
         let flip = policy.flips ? RandomFlip() : nil
         switch options.sampling {
         case .resize:
-            return Batch(training, indices: indices, flip: flip, using: &generator)
+            return Batch(training, indices: items, flip: flip, using: &generator)
         case .crops:
             let crop = RandomCrop(width: options.inputSize, height: options.inputSize)
             return Batch(cropping: training, indices: items, crop: crop, flip: flip, using: &generator)
