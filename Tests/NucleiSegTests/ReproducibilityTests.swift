@@ -91,11 +91,7 @@ import Testing
         let completed = try Self.history(run).count
         #expect(completed >= 1 && completed < Self.epochs)
         #expect(throws: Never.self) { try ModelCheckpoint.load(from: URL(fileURLWithPath: run + "/checkpoints/last.safetensors")) }
-        let resumed = try Self.start(Self.arguments(data: data, run: run) + ["--resume"])
-        resumed.waitUntilExit()
-        #expect(resumed.terminationStatus == 0)
-        #expect(try Self.history(run) == Self.history(straight))
-        #expect(try Self.tensors(run + "/checkpoints/last.safetensors") == Self.tensors(straight + "/checkpoints/last.safetensors"))
+        try Self.expectResumeEqualsStraightRun(data: data, run: run, straight: straight)
     }
 
     /// The third checkpoint write is epoch 2's first (epoch 1 writes best and last): the process
@@ -114,11 +110,19 @@ import Testing
             #expect(throws: Never.self) { try ModelCheckpoint.load(from: URL(fileURLWithPath: "\(checkpoints)/\(name).safetensors")) }
         }
         #expect(try Self.history(run).count == 1)
-        let resumed = try Self.start(Self.arguments(data: data, run: run) + ["--resume"])
-        resumed.waitUntilExit()
-        #expect(resumed.terminationStatus == 0)
+        try Self.expectResumeEqualsStraightRun(data: data, run: run, straight: straight)
         #expect(try FileManager.default.contentsOfDirectory(atPath: checkpoints).filter { $0.hasSuffix(".tmp") }.isEmpty)
-        #expect(try Self.history(run) == Self.history(straight))
-        #expect(try Self.tensors(run + "/checkpoints/last.safetensors") == Self.tensors(straight + "/checkpoints/last.safetensors"))
+    }
+
+    /// `train --resume` in `run` finishes with status 0, the history and the last weights of the
+    /// uninterrupted run `straight`.
+    static func expectResumeEqualsStraightRun(data: URL, run: String, straight: String,
+                                              sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let resumed = try start(arguments(data: data, run: run) + ["--resume"])
+        resumed.waitUntilExit()
+        #expect(resumed.terminationStatus == 0, sourceLocation: sourceLocation)
+        #expect(try history(run) == history(straight), sourceLocation: sourceLocation)
+        #expect(try tensors(run + "/checkpoints/last.safetensors") == tensors(straight + "/checkpoints/last.safetensors"),
+                sourceLocation: sourceLocation)
     }
 }
