@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 run=runs/main
 start=$(date +%s)
-.build/release/nucleiseg train --data data/dsb2018/train --test-data data/dsb2018/test --augmentation seed \
+.build/release/nucleiseg train --data data/dsb2018/train --test-data data/dsb2018/test --augmentation seed --head seed \
     --overwrite --output "$run" "$@"
 trained=$(date +%s)
 .build/release/nucleiseg evaluate --data data/dsb2018/test --model "$run/model.safetensors" \

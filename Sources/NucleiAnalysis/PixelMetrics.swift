@@ -49,6 +49,17 @@ public struct PixelConfusion: Equatable, Hashable, Codable, Sendable {
         self.init(prediction: prediction.map { $0 != 0 }, truth: truth.map { $0 != 0 })
     }
 
+    /// Counts one pixel.
+    @inline(__always)
+    public mutating func add(truth: Bool, prediction: Bool) {
+        switch (truth, prediction) {
+        case (true, true): truePositives += 1
+        case (false, true): falsePositives += 1
+        case (true, false): falseNegatives += 1
+        case (false, false): trueNegatives += 1
+        }
+    }
+
     /// All pixels counted.
     public var pixelCount: Int { truePositives + falsePositives + falseNegatives + trueNegatives }
 

@@ -41,7 +41,8 @@ public struct PreparedSample: Sendable {
 
 /// One batch handed to the segmentation layer as plain arrays (NucleiImaging does not know
 /// the tensor type): images NHWC (batch, height, width, 3 channels in [-1, 1]), classes NHW
-/// (0 background, 1 nucleus) and instance labels NHW (for evaluation).
+/// (0 background, 1 nucleus; `encodeClasses(for:)` switches to another head's classes) and
+/// instance labels NHW (for evaluation).
 public struct Batch: Sendable {
     public var count: Int
     public var height: Int
@@ -103,6 +104,20 @@ public struct Batch: Sendable {
             keys.append(item.key)
         }
         classes = instanceLabels.map { $0 > 0 ? 1 : 0 }
+    }
+
+    /// Replaces `classes` by the targets of `head`, computed image by image from the instance
+    /// labels (after any crop and augmentation, so boundaries follow what the network sees).
+    public mutating func encodeClasses(for head: SegmentationHead) {
+        guard head != .seed else { return }
+        let area = width * height
+        var encoded: [Int32] = []
+        encoded.reserveCapacity(classes.count)
+        for item in 0..<count {
+            let labels = LabelImage(width: width, height: height, labels: Array(instanceLabels[(item * area)..<((item + 1) * area)]))
+            encoded += head.classes(of: labels)
+        }
+        classes = encoded
     }
 }
 

@@ -5,6 +5,7 @@ import NucleiSeg
 extension SamplingMode: ExpressibleByArgument {}
 extension DatasetLayout: ExpressibleByArgument {}
 extension ComputePrecision: ExpressibleByArgument {}
+extension SegmentationHead: ExpressibleByArgument {}
 
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -49,6 +50,10 @@ struct TrainCommand: ParsableCommand {
     var eightBit: EightBitRule = .range
     @Option(help: "Decoder arithmetic while training: bfloat16 (mixed precision; default where the CPU has AVX512-BF16) or float32 (exact Keras arithmetic).")
     var precision: ComputePrecision = InferenceUNet.defaultPrecision
+    @Option(help: "Output head: contour (background, interior, boundary; instances grown from the interiors) or seed (the published two classes).")
+    var head: SegmentationHead = .contour
+    @Option(name: .customLong("class-weights"), help: "Loss weight per class, comma-separated (default: contour 1,1,3; seed 1,1).")
+    var classWeights: ClassWeights?
     @Flag(help: "Continue the run in --output from its last checkpoint.") var resume = false
     @Flag(help: "Replace the run already in --output (its history, checkpoints, model, figures and report).") var overwrite = false
     @Flag(name: .customLong("no-report"), help: "Skip the evaluation on the test split and the HTML report.") var noReport = false
@@ -58,6 +63,9 @@ struct TrainCommand: ParsableCommand {
         guard inputSize >= 32, inputSize % 32 == 0 else { throw ValidationError("--input-size must be a positive multiple of 32") }
         guard epochs >= 1, batchSize >= 1, patience >= 1 else { throw ValidationError("--epochs, --batch-size and --patience must be at least 1") }
         guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be positive") }
+        if let classWeights, classWeights.values.count != head.classCount {
+            throw ValidationError("--class-weights has \(classWeights.values.count) values; the \(head.rawValue) head has \(head.classCount) classes (\(head.classNames.joined(separator: ", ")))")
+        }
         guard !(resume && overwrite) else { throw ValidationError("--resume and --overwrite exclude each other: continue the run, or replace it") }
     }
 
@@ -85,6 +93,8 @@ struct TrainCommand: ParsableCommand {
         options.augmentation = policy
         options.eightBitIntensity = eightBit.rule
         options.precision = precision
+        options.head = head
+        options.classWeights = classWeights?.values
         do {
             let display = TrainingDisplay()
             let result = try TrainingRun.run(options: options, mode: resume ? .resume : overwrite ? .overwrite : .new, writeReport: !noReport, events: display.handle)
@@ -170,5 +180,15 @@ enum EightBitRule: String, ExpressibleByArgument, CaseIterable {
         case .range: return .fullRange
         case .percentiles: return NormalizationSpec.IntensityRule.percentiles(low: 1, high: 99.8)
         }
+    }
+}
+
+/// `--class-weights 1,1,3`: positive finite numbers.
+struct ClassWeights: ExpressibleByArgument {
+    var values: [Float]
+    init?(argument: String) {
+        let parts = argument.split(separator: ",", omittingEmptySubsequences: false).map { Float($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count >= 2, parts.allSatisfy({ $0 != nil && $0! > 0 && $0!.isFinite }) else { return nil }
+        values = parts.map { $0! }
     }
 }

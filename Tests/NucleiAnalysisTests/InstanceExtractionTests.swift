@@ -1,3 +1,4 @@
+import Foundation
 import NucleiAnalysis
 import NucleiTensor
 import Testing
@@ -122,5 +123,63 @@ import Testing
         // 0.13-0.15 s measured in release on the 2-core build machine (labelling 0.02 s of it);
         // the bound leaves room for a busy machine.
         #expect(elapsed < .seconds(1), "\(elapsed)")
+    }
+}
+
+@Suite struct ContourInstanceExtractionTests {
+    /// Two overlapping discs as one foreground blob, with an interior core in each.
+    static func touchingPair(width: Int = 40, height: Int = 24) -> ProbabilityMaps {
+        var foreground = [Float](repeating: 0.02, count: width * height)
+        var interior = [Float](repeating: 0.01, count: width * height)
+        for y in 0..<height {
+            for x in 0..<width {
+                let left = hypot(Double(x) - 13, Double(y) - 12), right = hypot(Double(x) - 26, Double(y) - 12)
+                if min(left, right) <= 8 { foreground[y * width + x] = 0.95 }
+                if min(left, right) <= 4 { interior[y * width + x] = 0.9 }
+            }
+        }
+        return ProbabilityMaps(width: width, height: height, foreground: foreground, interior: interior)
+    }
+
+    @Test func interiorsSeedOneNucleusEachAndSplitOnTheBoundary() {
+        let maps = Self.touchingPair()
+        let labels = InstanceExtraction.extract(maps: maps, options: .init())
+        #expect(labels.instanceCount == 2)
+        // Every foreground pixel is labelled, and each goes to the nearer centre's nucleus
+        // (the interior probability is the same, so the flood is breadth-first from each core).
+        let left = labels.labels[12 * 40 + 13], right = labels.labels[12 * 40 + 26]
+        #expect(left != right && left != 0 && right != 0)
+        #expect(labels.labels[12 * 40 + 6] == left && labels.labels[12 * 40 + 33] == right)
+        #expect(zip(labels.labels, maps.foreground).allSatisfy { ($0 != 0) == ($1 > 0.5) })
+    }
+
+    @Test func foregroundWithoutAnInteriorIsStillOneNucleus() {
+        var maps = Self.touchingPair()
+        // A small blob far right with no interior at all.
+        for y in 2...4 { for x in 36...38 { maps.foreground[y * 40 + x] = 0.9 } }
+        // And a 2-pixel interior speck (below minimumMarkerArea 4) inside the left disc.
+        maps.interior![18 * 40 + 13] = 0.9
+        maps.interior![18 * 40 + 14] = 0.9
+        let labels = InstanceExtraction.extract(maps: maps, options: .init())
+        #expect(labels.instanceCount == 3)
+        #expect(labels.labels[3 * 40 + 37] != 0)
+        #expect(labels.labels[18 * 40 + 13] == labels.labels[12 * 40 + 13])
+    }
+
+    @Test func withoutSplittingTheBlobStaysWhole() {
+        let labels = InstanceExtraction.extract(maps: Self.touchingPair(), options: .init(splitTouching: false))
+        #expect(labels.instanceCount == 1)
+    }
+
+    @Test func mapsWithoutInteriorFollowTheSeedPath() {
+        let pair = Self.touchingPair()
+        let maps = ProbabilityMaps(width: pair.width, height: pair.height, foreground: pair.foreground)
+        #expect(InstanceExtraction.extract(maps: maps) == InstanceExtraction.extract(probability: pair.foreground, width: 40, height: 24))
+    }
+
+    @Test func interleavedChannelsRoundTrip() {
+        let maps = ProbabilityMaps(width: 2, height: 1, foreground: [0.9, 0.2], interior: [0.5, 0.1])
+        #expect(maps.interleaved == [0.9, 0.5, 0.2, 0.1])
+        #expect(ProbabilityMaps(interleaved: maps.interleaved, channels: 2, width: 2, height: 1) == maps)
     }
 }

@@ -44,3 +44,37 @@ import Testing
         #expect(segmenter.foregroundProbability(of: image).count == 90 * 50)
     }
 }
+
+@Suite struct ContourHeadSegmenterTests {
+    @Test func threeClassLogitsGiveForegroundAndInteriorMaps() throws {
+        // A contour model (3 classes) whose output layer is zeroed except for the bias: every
+        // pixel's logits are (0, ln 2, 0), so p = (1/4, 1/2, 1/4): foreground 3/4, interior 1/2.
+        let model = UNet(classes: 3, seed: 5)
+        #expect(model.classes == 3)
+        var state = model.stateDictionary()
+        state["decoder.output.kernel"] = Tensor(shape: state["decoder.output.kernel"]!.shape)
+        state["decoder.output.bias"] = Tensor(shape: [3], scalars: [0, Float(log(2.0)), 0])
+        try model.load(state, from: "test")
+        let segmenter = Segmenter(model: model, normalization: .standard, mode: .crops, tileSize: 64, overlap: 16)
+        #expect(segmenter.head == .contour)
+        let image = PixelImage(width: 70, height: 50, channels: 1, bitDepth: 8, samples: (0..<3500).map { UInt16($0 % 251) })
+        for tta in [false, true] {
+            segmenter.testTimeAugmentation = tta
+            let maps = segmenter.probabilityMaps(of: image)
+            #expect(maps.width == 70 && maps.height == 50)
+            #expect(maps.foreground.allSatisfy { abs($0 - 0.75) < 1e-5 })
+            #expect(maps.interior?.allSatisfy { abs($0 - 0.5) < 1e-5 } == true)
+        }
+        let resized = Segmenter(model: model, normalization: .standard, mode: .resize)
+        let maps = resized.probabilityMaps(of: image)
+        #expect(maps.foreground.allSatisfy { abs($0 - 0.75) < 1e-5 } && maps.interior?.allSatisfy { abs($0 - 0.5) < 1e-5 } == true)
+        #expect(resized.inputSizeProbability(of: image).pixels.allSatisfy { abs($0 - 0.75) < 1e-5 })
+    }
+
+    @Test func seedModelsHaveNoInteriorMap() {
+        let segmenter = Segmenter(model: UNet(seed: 3), normalization: .standard, mode: .crops, tileSize: 64, overlap: 16)
+        #expect(segmenter.head == .seed)
+        let image = PixelImage(width: 40, height: 40, channels: 1, bitDepth: 8, samples: [UInt16](repeating: 9, count: 1600))
+        #expect(segmenter.probabilityMaps(of: image).interior == nil)
+    }
+}

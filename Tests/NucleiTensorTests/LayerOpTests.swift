@@ -94,6 +94,28 @@ import Testing
             Variable.softmaxCrossEntropy(logits: $0[0], labels: labels).loss
         }
     }
+
+    @Test func classWeightedSoftmaxCrossEntropyValueAndGradient() {
+        // Two positions, three classes. Position 0: logits (0, 0, 0), label 2 (weight 3):
+        // p = 1/3 each, loss 3 ln 3, gradient 3 (1/3, 1/3, -2/3) / 2. Position 1: logits
+        // (ln 2, 0, 0), label 0 (weight 1): p = (1/2, 1/4, 1/4), loss -ln(1/2), gradient
+        // (-1/2, 1/4, 1/4) / 2. Mean over the 2 positions.
+        let logits = Variable(Tensor(shape: [1, 1, 2, 3], scalars: [0, 0, 0, Float(2).logarithm, 0, 0]), requiresGradient: true)
+        let (loss, correct) = Variable.softmaxCrossEntropy(logits: logits, labels: [2, 0], classWeights: [1, 1, 3])
+        let expected = (3 * Float(3).logarithm + Float(2).logarithm) / 2
+        #expect(abs(loss.value.scalars[0] - expected) < 1e-6)
+        #expect(correct == 1)  // position 0 ties (arg-max 0), position 1 is right
+        loss.backward()
+        let gradient = logits.gradient!.scalars
+        let expectedGradient: [Float] = [0.5, 0.5, -1, -0.25, 0.125, 0.125]
+        for (value, wanted) in zip(gradient, expectedGradient) { #expect(abs(value - wanted) < 1e-6) }
+
+        let many = Variable(randomTensor([2, 3, 3, 3], seed: 28).map { $0 * 3 }, requiresGradient: true)
+        let labels: [Int32] = (0..<18).map { Int32($0 % 3) }
+        expectGradientsMatchFiniteDifferences([many], epsilon: 1e-2, tolerance: 2e-2) {
+            Variable.softmaxCrossEntropy(logits: $0[0], labels: labels, classWeights: [1, 0.5, 3]).loss
+        }
+    }
 }
 
 extension Float {

@@ -76,7 +76,14 @@ extension ModelCheckpoint {
         ("format_version", "\"\(formatVersion)\"", { $0 == formatVersion }),
         ("input_size", "a positive multiple of 32", { Int($0).map { $0 >= 32 && $0 % 32 == 0 } ?? false }),
         ("sampling", SamplingMode.allCases.map(\.rawValue).joined(separator: " or "), { SamplingMode(rawValue: $0) != nil }),
-        ("classes", "at least two comma-separated class names", { $0.split(separator: ",").count >= 2 }),
+        ("classes", SegmentationHead.allCases.map { "\"" + $0.classNames.joined(separator: ",") + "\"" }.joined(separator: " or "),
+         { SegmentationHead(classNames: $0.split(separator: ",").map(String.init)) != nil }),
+        ("head", SegmentationHead.allCases.map(\.rawValue).joined(separator: " or "), { SegmentationHead(rawValue: $0) != nil }),
+        ("class_weights", "comma-separated positive numbers", {
+            let parts = $0.split(separator: ",").map { Float($0) }
+            return parts.count >= 2 && parts.allSatisfy { $0.map { $0 > 0 && $0.isFinite } ?? false }
+        }),
+        ("nucleus_diameter_px", "a positive number of pixels", { Double($0).map { $0 > 0 && $0.isFinite } ?? false }),
         ("encoder_trainable", "true or false", { $0 == "true" || $0 == "false" }),
         ("training_precision", ComputePrecision.allCases.map(\.rawValue).joined(separator: " or "), { ComputePrecision(rawValue: $0) != nil }),
         ("optimizer_step", "a whole number >= 0", isCount),
@@ -110,6 +117,11 @@ extension ModelCheckpoint {
             }
         }
     }
+}
+
+extension ModelCheckpoint {
+    /// The median nucleus diameter of the training images, in pixels (nil: not recorded).
+    public var nucleusDiameter: Double? { metadata["nucleus_diameter_px"].flatMap(Double.init) }
 }
 
 /// The ImageNet MobileNetV2 backbone shipped with the package (provenance: `BACKBONE-README.md`).

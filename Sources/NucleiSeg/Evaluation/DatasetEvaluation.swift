@@ -151,21 +151,23 @@ public enum DatasetEvaluation {
         for (index, sample) in samples.enumerated() {
             let loaded = try sample.load()
             let truth = loaded.labels
-            let probability: [Float]
+            let maps: ProbabilityMaps
             if segmenter.mode == .resize && !segmenter.testTimeAugmentation {
-                let small = segmenter.inputSizeProbability(of: loaded.image)
+                let small = segmenter.inputSizeMaps(of: loaded.image)
                 var sums = PixelLossSums()
-                sums.add(probability: small.pixels, truth: segmenter.normalization.prepareLabels(truth).labels)
+                let smallForeground = stride(from: 0, to: small.pixels.count, by: small.channels).map { small.pixels[$0] }
+                sums.add(probability: smallForeground, truth: segmenter.normalization.prepareLabels(truth).labels)
                 inputSizeSums.append(sums)
-                probability = Resize.bilinear(small, width: truth.width, height: truth.height).pixels
+                maps = ProbabilityMaps(interleaved: Resize.bilinear(small, width: truth.width, height: truth.height).pixels,
+                                       channels: small.channels, width: truth.width, height: truth.height)
             } else {
                 inputSizeSums.append(nil)
-                probability = segmenter.foregroundProbability(of: loaded.image)
+                maps = segmenter.probabilityMaps(of: loaded.image)
             }
             var sums = PixelLossSums()
-            sums.add(probability: probability, truth: truth.labels)
+            sums.add(probability: maps.foreground, truth: truth.labels)
             nativeSums.append(sums)
-            let prediction = InstanceExtraction.extract(probability: probability, width: truth.width, height: truth.height, options: instanceOptions)
+            let prediction = InstanceExtraction.extract(maps: maps, options: instanceOptions)
             images.append(ImageEvaluation(name: sample.key, truth: truth, prediction: prediction))
             if examples.count < exampleCount {
                 examples.append(EvaluationExample(name: sample.key, display: DisplayImage.make(loaded.image, normalization: segmenter.normalization),

@@ -46,9 +46,9 @@ public enum PredictionWriter {
         }
         let image = try ImageFile.read(input, channel: options.channel)
         lap(.decode)
-        let probability = segmenter.foregroundProbability(of: image)
+        let maps = segmenter.probabilityMaps(of: image)
         lap(.network)
-        let labels = InstanceExtraction.extract(probability: probability, width: image.width, height: image.height, options: options.instances)
+        let labels = InstanceExtraction.extract(maps: maps, options: options.instances)
         lap(.instances)
         let count = Int(labels.maximumLabel)
         guard count <= 65535 else {

@@ -16,6 +16,8 @@ public final class Segmenter {
     public let normalization: NormalizationSpec
     public var precision: ComputePrecision { network.precision }
     public let mode: SamplingMode
+    /// What the output classes mean (from the model's class count: 2 seed, 3 contour).
+    public let head: SegmentationHead
     /// Tile side in pixels (a multiple of 32).
     public var tileSize: Int
     /// Pixels shared by neighbouring tiles.
@@ -34,10 +36,14 @@ public final class Segmenter {
         self.tileSize = tileSize
         self.overlap = overlap
         self.batchSize = batchSize
+        head = model.classes == 3 ? .contour : .seed
         network = InferenceUNet(model, precision: precision)
     }
 
-    /// Logits `[N, H, W, 2]` for a batch of normalised NHWC images (inference mode).
+    /// Channels of the maps computed per pixel: foreground, and interior for the contour head.
+    var mapChannels: Int { head == .contour ? 2 : 1 }
+
+    /// Logits `[N, H, W, classes]` for a batch of normalised NHWC images (inference mode).
     public func logits(images: [Float], count: Int, height: Int, width: Int) -> Tensor {
         network(Tensor(shape: [count, height, width, 3], scalars: images))
     }
@@ -48,12 +54,23 @@ public final class Segmenter {
 
     /// Nucleus probability (0...1), row-major `height x width`, at the image's native resolution.
     public func foregroundProbability(of image: PixelImage) -> [Float] {
-        guard testTimeAugmentation else { return singlePassProbability(of: image) }
-        var sum = [Float](repeating: 0, count: image.width * image.height)
+        probabilityMaps(of: image).foreground
+    }
+
+    /// The foreground (and, for the contour head, interior) probabilities at native resolution.
+    public func probabilityMaps(of image: PixelImage) -> ProbabilityMaps {
+        ProbabilityMaps(interleaved: interleavedMaps(of: image), channels: mapChannels, width: image.width, height: image.height)
+    }
+
+    /// The maps interleaved per pixel, with test-time augmentation when it is on.
+    func interleavedMaps(of image: PixelImage) -> [Float] {
+        guard testTimeAugmentation else { return singlePassMaps(of: image) }
+        let channels = mapChannels
+        var sum = [Float](repeating: 0, count: image.width * image.height * channels)
         for transform in Dihedral.all {
             let turned = transform.apply(image.samples, width: image.width, height: image.height, channels: image.channels)
             let view = PixelImage(width: turned.width, height: turned.height, channels: image.channels, bitDepth: image.bitDepth, samples: turned.values)
-            let back = transform.invert(singlePassProbability(of: view), width: turned.width, height: turned.height, channels: 1)
+            let back = transform.invert(singlePassMaps(of: view), width: turned.width, height: turned.height, channels: channels)
             for index in sum.indices { sum[index] += back.values[index] }
         }
         let scale = 1 / Float(Dihedral.all.count)
@@ -61,26 +78,30 @@ public final class Segmenter {
     }
 
     /// One pass, no test-time augmentation.
-    func singlePassProbability(of image: PixelImage) -> [Float] {
+    func singlePassMaps(of image: PixelImage) -> [Float] {
         switch mode {
-        case .resize: return resizedPrediction(image)
+        case .resize: return Resize.bilinear(inputSizeMaps(of: image), width: image.width, height: image.height).pixels
         case .crops: return tiledPrediction(image)
         }
-    }
-
-    private func resizedPrediction(_ image: PixelImage) -> [Float] {
-        Resize.bilinear(inputSizeProbability(of: image), width: image.width, height: image.height).pixels
     }
 
     /// The nucleus probability of the whole image resized to the network input (the published
     /// pipeline's output, before it is resized back to the image).
     public func inputSizeProbability(of image: PixelImage) -> FloatImage {
+        let maps = inputSizeMaps(of: image)
+        guard maps.channels > 1 else { return maps }
+        return FloatImage(width: maps.width, height: maps.height, channels: 1,
+                          pixels: stride(from: 0, to: maps.pixels.count, by: maps.channels).map { maps.pixels[$0] })
+    }
+
+    /// The maps (interleaved channels) of the whole image resized to the network input.
+    public func inputSizeMaps(of image: PixelImage) -> FloatImage {
         let size = (width: normalization.inputWidth, height: normalization.inputHeight)
         let gray = NetworkInput.normalizedPlanes(image, normalization: normalization)
         let resized = Resize.bilinear(gray, width: size.width, height: size.height)
         let input = NetworkInput.threeChannels(resized)
-        let probabilities = Self.foreground(logits(images: input.pixels, count: 1, height: size.height, width: size.width))
-        return FloatImage(width: size.width, height: size.height, channels: 1, pixels: probabilities)
+        let maps = Self.maps(logits(images: input.pixels, count: 1, height: size.height, width: size.width))
+        return FloatImage(width: size.width, height: size.height, channels: mapChannels, pixels: maps)
     }
 
     private func tiledPrediction(_ image: PixelImage) -> [Float] {
@@ -88,7 +109,8 @@ public final class Segmenter {
         let tile = tileSize
         let rows = Self.tileOrigins(length: image.height, tile: tile, overlap: overlap)
         let columns = Self.tileOrigins(length: image.width, tile: tile, overlap: overlap)
-        var probability = [Float](repeating: 0, count: image.width * image.height)
+        let channels = mapChannels
+        var probability = [Float](repeating: 0, count: image.width * image.height * channels)
         var weight = [Float](repeating: 0, count: image.width * image.height)
         let ramp = (0..<tile).map { position -> Float in
             let distance = min(position, tile - 1 - position)
@@ -103,20 +125,24 @@ public final class Segmenter {
             for (x, y) in batch {
                 pixels += NetworkInput.tile(image, x: x, y: y, size: tile, range: range)
             }
-            let foreground = Self.foreground(logits(images: pixels, count: batch.count, height: tile, width: tile))
+            let maps = Self.maps(logits(images: pixels, count: batch.count, height: tile, width: tile))
             for (index, (x, y)) in batch.enumerated() {
                 let base = index * tile * tile
                 for row in 0..<tile where y + row < image.height {
                     let targetRow = (y + row) * image.width
                     for column in 0..<tile where x + column < image.width {
                         let w = ramp[row] * ramp[column]
-                        probability[targetRow + x + column] += w * foreground[base + row * tile + column]
-                        weight[targetRow + x + column] += w
+                        let target = targetRow + x + column, source = base + row * tile + column
+                        for c in 0..<channels { probability[target * channels + c] += w * maps[source * channels + c] }
+                        weight[target] += w
                     }
                 }
             }
         }
-        for index in 0..<probability.count { probability[index] /= max(weight[index], 1e-12) }
+        for index in 0..<weight.count {
+            let w = max(weight[index], 1e-12)
+            for c in 0..<channels { probability[index * channels + c] /= w }
+        }
         return probability
     }
 
@@ -130,12 +156,25 @@ public final class Segmenter {
         return origins
     }
 
-    /// Softmax probability of class 1 from `[N, H, W, 2]` logits.
-    static func foreground(_ logits: Tensor) -> [Float] {
-        logits.withUnsafeBufferPointer { z in
-            (0..<(z.count / 2)).map { index in
-                1 / (1 + expf(z[2 * index] - z[2 * index + 1]))
+    /// Per-pixel maps from `[N, H, W, classes]` logits: two classes give the softmax probability
+    /// of class 1; three give (1 - p(background), p(interior)) interleaved.
+    static func maps(_ logits: Tensor) -> [Float] {
+        let classes = logits.shape.last!
+        return logits.withUnsafeBufferPointer { z in
+            if classes == 2 {
+                return (0..<(z.count / 2)).map { index in 1 / (1 + expf(z[2 * index] - z[2 * index + 1])) }
             }
+            precondition(classes == 3, "the segmenter handles 2 or 3 classes, got \(classes)")
+            var output = [Float](repeating: 0, count: z.count / 3 * 2)
+            for index in 0..<(z.count / 3) {
+                let b = z[3 * index], i = z[3 * index + 1], e = z[3 * index + 2]
+                let largest = max(b, i, e)
+                let pb = expf(b - largest), pi = expf(i - largest), pe = expf(e - largest)
+                let total = pb + pi + pe
+                output[2 * index] = (pi + pe) / total
+                output[2 * index + 1] = pi / total
+            }
+            return output
         }
     }
 }

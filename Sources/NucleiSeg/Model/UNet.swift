@@ -15,6 +15,9 @@ public final class UNet: Module {
         encoder.setTrainable(false)
     }
 
+    /// Output classes (2: the seed head; 3: the contour head).
+    public var classes: Int { decoder.output.kernel.shape[2] }
+
     override public var namedChildren: [(String, Module)] { [("encoder", encoder), ("decoder", decoder)] }
     override public func keyPrefix(forChild name: String) -> String { name == "encoder" ? "" : name + "." }
 

@@ -47,6 +47,8 @@ public final class Trainer {
     var bestEpoch = 0
     var bestWeights: [String: Tensor]?
     var epochsWithoutImprovement = 0
+    /// Median nucleus diameter of the training images (recorded for `--diameter`).
+    let nucleusDiameter: Double?
 
     public var checkpointsDirectory: URL { runDirectory.appendingPathComponent("checkpoints") }
     public var lastCheckpoint: URL { checkpointsDirectory.appendingPathComponent("last.safetensors") }
@@ -68,6 +70,7 @@ public final class Trainer {
         self.runFolder = folder
         runDirectory = folder.url
         optimizer = Adam(learningRate: options.learningRate)
+        nucleusDiameter = data.medianNucleusDiameter
         if resume {
             let last = runDirectory.appendingPathComponent("checkpoints/last.safetensors")
             guard FileManager.default.fileExists(atPath: last.path) else { throw TrainingError.nothingToResume(path: runDirectory.path) }
@@ -84,7 +87,7 @@ public final class Trainer {
                 bestWeights = try ModelCheckpoint.load(from: bestCheckpoint).model.stateDictionary()
             }
         } else {
-            model = UNet(seed: options.seed)
+            model = UNet(classes: options.head.classCount, seed: options.seed)
             if options.pretrainedEncoder { try PretrainedBackbone.load(into: model.encoder) }
             model.encoder.setTrainable(options.trainEncoder)
         }
@@ -111,7 +114,7 @@ public final class Trainer {
                 let batch = data.batch(indices, generator: &generator)
                 let input = Tensor(shape: [batch.count, batch.height, batch.width, 3], scalars: batch.images)
                 let (loss, batchCorrect) = Variable.softmaxCrossEntropy(logits: TrainingStep.logits(model, frozenEncoder: frozenEncoder, input: input),
-                                                                         labels: batch.classes)
+                                                                         labels: batch.classes, classWeights: options.effectiveClassWeights)
                 let lossValue = Double(loss.value.scalars[0])
                 guard lossValue.isFinite else {
                     throw TrainingError.nonFiniteLoss(
@@ -133,7 +136,7 @@ public final class Trainer {
                     return try finish(interrupted: true)
                 }
             }
-            let validation = Evaluator.evaluate(model: model, batches: data.validationBatches)
+            let validation = Evaluator.evaluate(model: model, batches: data.validationBatches, classWeights: options.effectiveClassWeights)
             let record = EpochRecord(epoch: epoch, loss: lossSum / max(weightSum, 1), accuracy: Double(correct) / Double(max(pixels, 1)),
                                      validationLoss: validation.loss, validationAccuracy: validation.accuracy,
                                      validationIoU: validation.intersectionOverUnion, seconds: Date().timeIntervalSince(start))
@@ -186,7 +189,11 @@ public final class Trainer {
             "validation_images": String(data.validation.count),
             "encoder_weights": options.pretrainedEncoder ? "imagenet" : "random",
             "training_precision": options.precision.rawValue,
+            "classes": options.head.classNames.joined(separator: ","),
+            "head": options.head.rawValue,
+            "class_weights": options.effectiveClassWeights.map { String($0) }.joined(separator: ","),
         ]
+        if let diameter = nucleusDiameter { facts["nucleus_diameter_px"] = String(format: "%.2f", diameter) }
         if let record = history.first(where: { $0.epoch == bestEpoch }) {
             facts["best_val_accuracy"] = String(record.validationAccuracy)
             facts["best_val_iou"] = String(record.validationIoU)

@@ -50,11 +50,11 @@ public struct TrainingData: Sendable {
             }
             cropOwners = owners
             itemsPerEpoch = owners.count
-            validationBatches = Self.tiledBatches(validation, size: size, batchSize: options.batchSize)
+            validationBatches = Self.tiledBatches(validation, size: size, batchSize: options.batchSize, head: options.head)
         } else {
             cropOwners = []
             itemsPerEpoch = training.count
-            validationBatches = Self.sequentialBatches(validation, batchSize: options.batchSize)
+            validationBatches = Self.sequentialBatches(validation, batchSize: options.batchSize, head: options.head)
         }
     }
 
@@ -72,6 +72,12 @@ public struct TrainingData: Sendable {
     /// Builds one training batch from item indices, drawing the augmentation (and crops) from
     /// `generator`. A flips-only policy takes the seed's exact path (`RandomFlip`, `RandomCrop`).
     public func batch(_ indices: [Int], generator: inout SeededGenerator) -> Batch {
+        var batch = inputBatch(indices, generator: &generator)
+        batch.encodeClasses(for: options.head)
+        return batch
+    }
+
+    private func inputBatch(_ indices: [Int], generator: inout SeededGenerator) -> Batch {
         let policy = options.augmentation
         let items = options.sampling == .crops ? indices.map { cropOwners[$0] } : indices
         if !policy.isFlipsOnly {
@@ -88,8 +94,25 @@ public struct TrainingData: Sendable {
         }
     }
 
+    /// Median equivalent diameter (2 sqrt(area / pi)) of the training nuclei, in pixels of the
+    /// images the network saw (native resolution for `crops`, the resized input for `resize`);
+    /// nil without nuclei.
+    public var medianNucleusDiameter: Double? {
+        var areas: [Int32: Int] = [:]
+        var diameters: [Double] = []
+        for sample in training {
+            areas.removeAll(keepingCapacity: true)
+            for label in sample.labels.labels where label != 0 { areas[label, default: 0] += 1 }
+            diameters += areas.values.map { 2 * (Double($0) / Double.pi).squareRoot() }
+        }
+        guard !diameters.isEmpty else { return nil }
+        diameters.sort()
+        let middle = diameters.count / 2
+        return diameters.count % 2 == 1 ? diameters[middle] : (diameters[middle - 1] + diameters[middle]) / 2
+    }
+
     /// Every image cut into a grid of `size` tiles (the last tile flush with the edge).
-    static func tiledBatches(_ samples: [PreparedSample], size: Int, batchSize: Int) -> [Batch] {
+    static func tiledBatches(_ samples: [PreparedSample], size: Int, batchSize: Int, head: SegmentationHead = .seed) -> [Batch] {
         var tiles: [PreparedSample] = []
         for sample in samples {
             for y in Segmenter.tileOrigins(length: sample.image.height, tile: size, overlap: 0) {
@@ -99,14 +122,16 @@ public struct TrainingData: Sendable {
                 }
             }
         }
-        return sequentialBatches(tiles, batchSize: batchSize)
+        return sequentialBatches(tiles, batchSize: batchSize, head: head)
     }
 
     /// Consecutive batches in sample order, without augmentation.
-    static func sequentialBatches(_ samples: [PreparedSample], batchSize: Int) -> [Batch] {
+    static func sequentialBatches(_ samples: [PreparedSample], batchSize: Int, head: SegmentationHead = .seed) -> [Batch] {
         var unused = SeededGenerator(seed: 0)
         return stride(from: 0, to: samples.count, by: batchSize).map { start in
-            Batch(samples, indices: Array(start..<min(start + batchSize, samples.count)), using: &unused)
+            var batch = Batch(samples, indices: Array(start..<min(start + batchSize, samples.count)), using: &unused)
+            batch.encodeClasses(for: head)
+            return batch
         }
     }
 }

@@ -42,6 +42,12 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     /// On the bundled data the two gave the same test figures (IoU 0.802 vs 0.804, AP@0.5 0.630
     /// vs 0.627) while bfloat16 trained 1.5x faster.
     public var precision = InferenceUNet.defaultPrecision
+    /// The output classes (`contour` for new models; `seed` is the published two-class graph).
+    public var head = SegmentationHead.contour
+    /// Loss weight per class; nil takes `head.defaultClassWeights`.
+    public var classWeights: [Float]?
+    /// The weights the loss uses.
+    public var effectiveClassWeights: [Float] { classWeights ?? head.defaultClassWeights }
 
     public init(dataPath: String, outputDirectory: String, layout: DatasetLayout? = nil) {
         self.init(dataPaths: [dataPath], outputDirectory: outputDirectory, layout: layout)

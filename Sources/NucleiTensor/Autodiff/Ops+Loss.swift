@@ -6,10 +6,15 @@ extension Variable {
     ///   - labels: one class index per position, `logits.count / classes` values.
     /// - Returns: the scalar mean loss (shape `[]`) and the number of positions whose arg-max
     ///   equals the label (for Keras-style pixel accuracy).
-    public static func softmaxCrossEntropy(logits: Variable, labels: [Int32]) -> (loss: Variable, correct: Int) {
+    ///   - classWeights: one weight per class (nil: all 1). Each position's loss is multiplied
+    ///     by the weight of its label and the sum divided by the number of positions (Keras's
+    ///     `sample_weight` with the default `sum_over_batch_size` reduction).
+    public static func softmaxCrossEntropy(logits: Variable, labels: [Int32], classWeights: [Float]? = nil) -> (loss: Variable, correct: Int) {
         let classes = logits.shape.last!
         let positions = logits.value.count / classes
         precondition(labels.count == positions, "\(labels.count) labels for \(positions) positions of logits \(logits.shape)")
+        precondition(classWeights.map { $0.count == classes } ?? true, "\(classWeights?.count ?? 0) class weights for \(classes) classes")
+        let weights = classWeights ?? [Float](repeating: 1, count: classes)
         var probabilities = Tensor(shape: logits.shape)
         var total = 0.0
         var correct = 0
@@ -32,7 +37,7 @@ extension Variable {
                         sum += e
                     }
                     for c in 0..<classes { p[base + c] /= sum }
-                    total += Double(largest + _logf(sum) - z[base + label])
+                    total += Double(weights[label]) * Double(largest + _logf(sum) - z[base + label])
                     if best == label { correct += 1 }
                 }
             }
@@ -44,9 +49,12 @@ extension Variable {
             var gradient = softmax
             gradient.withUnsafeMutableBufferPointer { g in
                 for position in 0..<positions {
-                    g[position * classes + Int(labels[position])] -= 1
+                    let label = Int(labels[position])
+                    let base = position * classes
+                    g[base + label] -= 1
+                    let factor = scale * weights[label]
+                    for c in 0..<classes { g[base + c] *= factor }
                 }
-                for index in 0..<g.count { g[index] *= scale }
             }
             logits.accumulateGradient(gradient)
         }
