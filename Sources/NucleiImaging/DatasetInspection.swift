@@ -27,6 +27,18 @@ public struct DatasetReport: Sendable, CustomStringConvertible {
     /// Nuclei of each image that decoded, in dataset order.
     public var nucleiPerImage: [Int]
     public var problems: [DatasetProblem]
+    /// Pixels of each contour-head class (background, interior, boundary) over every readable mask:
+    /// what the class weights of `train --head contour` balance.
+    public var contourClassPixels = [0, 0, 0]
+    /// Equivalent diameters (2 sqrt(area / pi), pixels) of every nucleus.
+    public var nucleusDiameters: [Double] = []
+
+    /// Median of `nucleusDiameters`.
+    public var medianNucleusDiameter: Double? {
+        guard !nucleusDiameters.isEmpty else { return nil }
+        let sorted = nucleusDiameters.sorted(), middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    }
 
     public var nucleiCount: Int { nucleiPerImage.reduce(0, +) }
 
@@ -64,6 +76,16 @@ public struct DatasetReport: Sendable, CustomStringConvertible {
             nuclei += " (only \(nucleiPerImage.count) of \(imageCount - imagesWithoutMask) images with a mask could be read)"
         }
         lines.append(nuclei)
+        if let diameter = medianNucleusDiameter {
+            lines.append(String(format: "diameter  median %.1f px (equivalent diameter of each nucleus)", diameter))
+        }
+        let classPixels = contourClassPixels.reduce(0, +)
+        if classPixels > 0 {
+            let shares = zip(SegmentationHead.contour.classNames, contourClassPixels).map { name, count in
+                String(format: "%@ %.1f%%", name, 100 * Double(count) / Double(classPixels))
+            }
+            lines.append("classes   contour head: " + shares.joined(separator: ", "))
+        }
         lines.append("sizes     \(counted(sizes)) [width x height]")
         lines.append("formats   \(counted(formats))")
         let bits = bitDepths.sorted { $0.key < $1.key }.map { "\($0.key)-bit (\($0.value))" }.joined(separator: ", ")
@@ -113,6 +135,10 @@ public enum DatasetInspector {
                 continue
             }
             let nuclei = loaded.labels.instanceCount
+            for (index, count) in SegmentationHead.contour.classCounts(of: loaded.labels).enumerated() { report.contourClassPixels[index] += count }
+            var areas: [Int32: Int] = [:]
+            for label in loaded.labels.labels where label != 0 { areas[label, default: 0] += 1 }
+            report.nucleusDiameters += areas.values.map { 2 * (Double($0) / Double.pi).squareRoot() }
             report.nucleiPerImage.append(nuclei)
             if let position = report.splits.firstIndex(where: { $0.name == sample.split }) {
                 report.splits[position].nuclei += nuclei

@@ -7,7 +7,8 @@
 ///   pixel of another label: background or, where two nuclei touch, the other nucleus. Instances
 ///   are then the interior's connected components grown over the foreground (see
 ///   `InstanceExtraction.extract(maps:)`), so touching nuclei stay apart without a distance
-///   heuristic. One more output filter than `seed` (PARAMS_MEASURE).
+///   heuristic. One more output filter than `seed`: 6,504,227 parameters
+///   (`nucleiseg summary --head contour`), 1,441 more than the seed's 6,502,786.
 public enum SegmentationHead: String, Codable, Sendable, CaseIterable {
     case seed
     case contour
@@ -36,8 +37,18 @@ public enum SegmentationHead: String, Codable, Sendable, CaseIterable {
         }
     }
 
+    /// Pixels of each class in `labels`.
+    public func classCounts(of labels: LabelImage) -> [Int] {
+        var counts = [Int](repeating: 0, count: classCount)
+        for value in classes(of: labels) { counts[Int(value)] += 1 }
+        return counts
+    }
+
     /// Loss weight of each class when none is given: `seed` weighs both classes alike (as
-    /// published); `contour` weighs the boundary 3x. SHARES_MEASURE
+    /// published); `contour` weighs the boundary 3x. Measured with `nucleiseg data inspect`, the
+    /// DSB2018 train folder is 86.7% background, 8.8% interior and 4.4% boundary, the nuclei
+    /// samples 92.7 / 4.8 / 2.4%: the boundary is the rarest class and the one whose errors merge
+    /// nuclei, so at 3x its pixels weigh about 1.5x the interior's in the loss.
     public var defaultClassWeights: [Float] {
         switch self {
         case .seed: return [1, 1]

@@ -24,3 +24,8 @@ func printJSON<Value: Encodable>(_ value: Value) throws {
     encoder.outputFormatting = [.sortedKeys]
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
 }
+
+extension DiameterSetting: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument: argument) }
+    public static var defaultCompletionKind: CompletionKind { .list(["auto"]) }
+}

@@ -18,12 +18,20 @@ struct EvaluateCommand: ParsableCommand {
     @Flag(name: .customLong("fill-holes"), inversion: .prefixedNo, help: "Fill holes inside predicted nuclei.")
     var fillHoles = InstanceExtractionOptions.nuclei.fillHoles
     @Flag(name: .customLong("no-split"), help: "Do not split touching nuclei.") var noSplit = false
+    @Option(help: "Nucleus diameter of the images in pixels, or auto (estimated from a first pass): each image is scaled so its nuclei match the model's training size; outputs stay at native size.")
+    var diameter: DiameterSetting?
+    @Option(help: "Resize every image (bilinear) and its labels (nearest) by this factor before evaluating, e.g. 0.5 or 2, to test other magnifications.")
+    var rescale: Double = 1
     @Flag(help: "Test-time augmentation: average the predictions of the 8 flips/rotations (8x the network time).") var tta = false
     @Option(help: "Decoder arithmetic: bfloat16 (default where the CPU has it) or float32.")
     var precision: ComputePrecision = InferenceUNet.defaultPrecision
     @Option(help: "A tab-separated manifest (first column: image id or name) to report the figures by group, e.g. DATASET/manifest.tsv.")
     var by: String?
     @Option(name: .customLong("by-column"), help: "The manifest column to group by.") var byColumn = "kind"
+
+    func validate() throws {
+        guard rescale.isFinite, rescale >= 0.1, rescale <= 10 else { throw ValidationError("--rescale must be a factor between 0.1 and 10, got \(rescale)") }
+    }
 
     func run() throws {
         do {
@@ -36,17 +44,18 @@ struct EvaluateCommand: ParsableCommand {
             let manifest = try by.map { try ImageManifest(contentsOf: URL(fileURLWithPath: $0), column: byColumn) }
             let segmenter = try ShippedModel.segmenter(path: model, modeOverride: mode, tileSize: tileSize, precision: precision)
             segmenter.testTimeAugmentation = tta
+            if let diameter { try segmenter.useDiameter(diameter, modelPath: model ?? ShippedModel.resourceName + ".safetensors") }
             var instances = InstanceExtractionOptions.nuclei
             instances.minimumArea = minArea
             instances.fillHoles = fillHoles
             instances.splitTouching = !noSplit
-            var report = try DatasetEvaluation.evaluate(segmenter: segmenter, samples: samples, datasetPath: data, instanceOptions: instances) { done, total in
+            var report = try DatasetEvaluation.evaluate(segmenter: segmenter, samples: samples, datasetPath: data, instanceOptions: instances, rescale: rescale) { done, total in
                 FileHandle.standardError.write(Data("\r\(ProgressFormatter.bar(done: done, total: total, width: 20)) \(done)/\(total)".utf8))
             }
             FileHandle.standardError.write(Data("\n".utf8))
             if let manifest { report.group(by: manifest, samples: samples) }
             try report.write(to: outputFolder)
-            print("evaluated \(samples.count) images of \(data)\(chosen.map { " (split \($0))" } ?? "") with \(model ?? "the shipped model") (\(segmenter.mode.rawValue), \(precision))")
+            print("evaluated \(samples.count) images of \(data)\(chosen.map { " (split \($0))" } ?? "")\(rescale == 1 ? "" : " rescaled \(rescale)x") with \(model ?? "the shipped model") (\(segmenter.mode.rawValue), \(precision)\(diameter.map { ", diameter \($0)" } ?? ""))")
             for line in report.summaryLines { print(line) }
             if let by {
                 print("by \(byColumn) (\(by)):")

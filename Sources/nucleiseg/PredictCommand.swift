@@ -21,6 +21,8 @@ struct PredictCommand: ParsableCommand {
     @Flag(name: .customLong("no-split"), help: "Do not split touching nuclei (plain connected components).") var noSplit = false
     @Option(help: "Plane of a multi-plane or multi-page TIFF to read (0-based).") var channel: Int?
     @Flag(name: .customLong("no-overlay"), help: "Skip the outline overlay PNG.") var noOverlay = false
+    @Option(help: "Nucleus diameter of the images in pixels, or auto (estimated from a first pass): each image is scaled so its nuclei match the model's training size; outputs stay at native size.")
+    var diameter: DiameterSetting?
     @Flag(help: "Test-time augmentation: average the predictions of the 8 flips/rotations (8x the network time).") var tta = false
     @Option(help: "Decoder arithmetic: bfloat16 (default where the CPU has it) or float32.")
     var precision: ComputePrecision = InferenceUNet.defaultPrecision
@@ -41,6 +43,7 @@ struct PredictCommand: ParsableCommand {
             inputs = try PredictionInputs(paths: paths)
             segmenter = try ShippedModel.segmenter(path: model, modeOverride: mode, tileSize: tileSize, precision: precision)
             segmenter.testTimeAugmentation = tta
+            if let diameter { try segmenter.useDiameter(diameter, modelPath: model ?? ShippedModel.resourceName + ".safetensors") }
         } catch {
             throw userFailure(error)
         }
@@ -60,7 +63,7 @@ struct PredictCommand: ParsableCommand {
             do {
                 let result = try PredictionWriter.predict(input.file, stem: input.stem, segmenter: segmenter,
                                                           outputDirectory: outputFolder, options: options)
-                print("\(prefix) \(input.file.lastPathComponent): \(result.nuclei) nuclei")
+                print("\(prefix) \(input.file.lastPathComponent): \(result.nuclei) nuclei" + (result.scale == 1 ? "" : String(format: " (predicted at %.2fx)", result.scale)))
             } catch {
                 failures += 1
                 print("\(prefix) \(input.file.lastPathComponent): failed, nothing written for it")

@@ -14,6 +14,9 @@ struct SummaryCommand: ParsableCommand {
     @Flag(help: "List every encoder layer by its Keras name.")
     var detailed = false
 
+    @Option(help: "Output head of the default model: seed (2 classes, the published graph) or contour (3 classes).")
+    var head: SegmentationHead = .seed
+
     @Option(help: "Input size in pixels (a multiple of 32).")
     var inputSize = 128
 
@@ -22,7 +25,7 @@ struct SummaryCommand: ParsableCommand {
     }
 
     func run() throws {
-        let network = try model.map { try loadModel(path: $0) } ?? UNet()
+        let network = try model.map { try loadModel(path: $0) } ?? UNet(classes: head.classCount)
         if unfreezeEncoder { network.encoder.setTrainable(true) }
         print(ModelSummary(model: network, inputSize: inputSize, detailed: detailed).render(), terminator: "")
     }

@@ -142,14 +142,15 @@ public struct EvaluationReport: Sendable {
 public enum DatasetEvaluation {
     public static func evaluate(
         segmenter: Segmenter, samples: [DatasetSample], datasetPath: String,
-        instanceOptions: InstanceExtractionOptions = .nuclei, exampleCount: Int = 6,
+        instanceOptions: InstanceExtractionOptions = .nuclei, exampleCount: Int = 6, rescale: Double = 1,
         progress: ((Int, Int) -> Void)? = nil
     ) throws -> EvaluationReport {
+        precondition(rescale > 0 && rescale.isFinite, "rescale must be positive, got \(rescale)")
         var images: [ImageEvaluation] = []
         var examples: [EvaluationExample] = []
         var nativeSums: [PixelLossSums] = [], inputSizeSums: [PixelLossSums?] = []
         for (index, sample) in samples.enumerated() {
-            let loaded = try sample.load()
+            let loaded = try Self.rescaled(sample.load(), by: rescale)
             let truth = loaded.labels
             let maps: ProbabilityMaps
             if segmenter.mode == .resize && !segmenter.testTimeAugmentation {
@@ -177,6 +178,14 @@ public enum DatasetEvaluation {
         }
         return EvaluationReport(images: images, summary: summary(images: images, native: nativeSums, inputSize: inputSizeSums),
                                 examples: examples, nativeSums: nativeSums, inputSizeSums: inputSizeSums)
+    }
+
+    /// The sample with its image resized by `factor` (bilinear) and its labels (nearest):
+    /// how `evaluate --rescale` tests a model on nuclei smaller or larger than it was trained on.
+    static func rescaled(_ loaded: LoadedSample, by factor: Double) -> (image: PixelImage, labels: LabelImage) {
+        guard factor != 1 else { return (loaded.image, loaded.labels) }
+        let image = NucleusScale.resize(loaded.image, by: factor)
+        return (image, Resize.nearest(loaded.labels, width: image.width, height: image.height))
     }
 
     static func summary(images: [ImageEvaluation], native: [PixelLossSums], inputSize: [PixelLossSums?]) -> EvaluationSummary {

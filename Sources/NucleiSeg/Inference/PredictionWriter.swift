@@ -23,6 +23,8 @@ public struct PredictionResult: Sendable {
     public var height: Int
     public var nuclei: Int
     public var files: [URL]
+    /// The factor the image was scaled by before the network (1 unless `--diameter` asked for it).
+    public var scale: Double = 1
 }
 
 /// Predicts one image and writes, next to each other in the output folder:
@@ -46,7 +48,7 @@ public enum PredictionWriter {
         }
         let image = try ImageFile.read(input, channel: options.channel)
         lap(.decode)
-        let maps = segmenter.probabilityMaps(of: image)
+        let (maps, scale) = segmenter.scaledMaps(of: image)
         lap(.network)
         let labels = InstanceExtraction.extract(maps: maps, options: options.instances)
         lap(.instances)
@@ -78,7 +80,7 @@ public enum PredictionWriter {
             files.discard()
             throw error
         }
-        let result = PredictionResult(input: input, width: image.width, height: image.height, nuclei: count, files: try files.commit())
+        let result = PredictionResult(input: input, width: image.width, height: image.height, nuclei: count, files: try files.commit(), scale: scale)
         lap(.outputs)
         return result
     }

@@ -24,6 +24,10 @@ public final class Segmenter {
     public var overlap: Int
     /// Tiles (or images) per forward pass.
     public var batchSize: Int
+    /// Median nucleus diameter (pixels) of the model's training data, when its checkpoint records it.
+    public var modelDiameter: Double?
+    /// How images are scaled so that their nuclei match `modelDiameter` (see `NucleusScale`).
+    public private(set) var diameter: DiameterSetting = .native
 
     /// - Parameter precision: arithmetic of the decoder (see `InferenceUNet`).
     public init(model: UNet, normalization: NormalizationSpec, mode: SamplingMode, tileSize: Int = 256, overlap: Int = 64, batchSize: Int = 8,
@@ -57,9 +61,31 @@ public final class Segmenter {
         probabilityMaps(of: image).foreground
     }
 
-    /// The foreground (and, for the contour head, interior) probabilities at native resolution.
+    /// The foreground (and, for the contour head, interior) probabilities at native resolution,
+    /// predicted at the scale `diameter` chooses.
     public func probabilityMaps(of image: PixelImage) -> ProbabilityMaps {
-        ProbabilityMaps(interleaved: interleavedMaps(of: image), channels: mapChannels, width: image.width, height: image.height)
+        scaledMaps(of: image).maps
+    }
+
+    /// Sets how images are scaled before the network; a size needs a tiled model that records
+    /// its training nuclei's diameter.
+    public func useDiameter(_ setting: DiameterSetting, modelPath: String) throws {
+        if setting != .native {
+            guard mode == .crops else { throw DiameterError.needsTiledModel(path: modelPath) }
+            guard modelDiameter != nil else { throw DiameterError.noModelDiameter(path: modelPath) }
+        }
+        diameter = setting
+    }
+
+    /// The maps at native resolution of `image` predicted once at `factor` times its size.
+    func maps(of image: PixelImage, scaledBy factor: Double) -> ProbabilityMaps {
+        guard factor != 1 else {
+            return ProbabilityMaps(interleaved: interleavedMaps(of: image), channels: mapChannels, width: image.width, height: image.height)
+        }
+        let scaled = NucleusScale.resize(image, by: factor)
+        let small = FloatImage(width: scaled.width, height: scaled.height, channels: mapChannels, pixels: interleavedMaps(of: scaled))
+        let back = Resize.bilinear(small, width: image.width, height: image.height)
+        return ProbabilityMaps(interleaved: back.pixels, channels: mapChannels, width: image.width, height: image.height)
     }
 
     /// The maps interleaved per pixel, with test-time augmentation when it is on.

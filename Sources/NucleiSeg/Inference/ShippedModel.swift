@@ -16,7 +16,9 @@ public enum ShippedModel {
         let (model, checkpoint) = try ModelCheckpoint.load(from: url)
         let normalization = try checkpoint.normalization(path: url.path)
         let mode = modeOverride ?? SamplingMode(rawValue: checkpoint.metadata["sampling"] ?? "") ?? .resize
-        return Segmenter(model: model, normalization: normalization, mode: mode, tileSize: tileSize, precision: precision)
+        let segmenter = Segmenter(model: model, normalization: normalization, mode: mode, tileSize: tileSize, precision: precision)
+        segmenter.modelDiameter = checkpoint.nucleusDiameter
+        return segmenter
     }
 }
 
