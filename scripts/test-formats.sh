@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Opens NucleiSeg's outputs with the ecosystem's own readers (tifffile, roifile, shapely; and
+# onnxruntime for the exported model, see the ONNX part below) from a throw-away virtual
+# environment installed from PyPI, and checks them against our label PNGs.
+#
+#   scripts/test-formats.sh            # after `swift build -c release`
+#
+# The environment lives in $FORMATS_VENV (default ~/.cache/nucleiseg/formats-venv) and is
+# (re)created when a package is missing. About a minute on 2 cores once installed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+BIN=$ROOT/.build/release/nucleiseg
+VENV=${FORMATS_VENV:-$HOME/.cache/nucleiseg/formats-venv}
+PACKAGES="numpy tifffile roifile shapely pillow scipy onnx onnxruntime"
+if ! "$VENV/bin/python" -c "import numpy, tifffile, roifile, shapely, PIL, scipy, onnx, onnxruntime" 2>/dev/null; then
+    echo "installing $PACKAGES into $VENV ..."
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install -q $PACKAGES
+fi
+PY=$VENV/bin/python
+[ -x "$BIN" ] || swift build -c release
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+# 1. Real DSB2018 test images (a fluorescence and a colour one), every format, no pixel size.
+IMAGES=(data/dsb2018/test/0c6507d493bf79b2ba248c5cca3d14df8b67328b89efa5f4a32f97a06a88c92c/images/*.png
+        data/dsb2018/test/0bf33d3db4282d918ec3da7112d0bf0427d4eafe74b3ee0bb419770eefe8d7d6/images/*.png)
+"$BIN" predict "${IMAGES[@]}" --output "$WORK/plain" --format all --no-overlay
+for image in "${IMAGES[@]}"; do
+    "$PY" scripts/check-formats.py "$WORK/plain" "$(basename "$image" .png)"
+done
+
+# 2. --pixel-size on the command line.
+"$BIN" predict "${IMAGES[0]}" --output "$WORK/sized" --format all --no-overlay --pixel-size 0.325
+"$PY" scripts/check-formats.py "$WORK/sized" "$(basename "${IMAGES[0]}" .png)" --pixel-size 0.325
+
+# 3. The pixel size read from an ImageJ-calibrated TIFF input (written by tifffile).
+"$PY" - "${IMAGES[0]}" "$WORK/calibrated.tif" <<'PYEOF'
+import sys
+import numpy as np, tifffile
+from PIL import Image
+image = np.array(Image.open(sys.argv[1]).convert("L"))
+tifffile.imwrite(sys.argv[2], image, imagej=True, resolution=(1 / 0.65, 1 / 0.65), metadata={"unit": "um"})
+PYEOF
+"$BIN" predict "$WORK/calibrated.tif" --output "$WORK/fromfile" --format all --no-overlay | tee "$WORK/fromfile.log"
+grep -q "pixel size 0.65" "$WORK/fromfile.log" || { echo "FAIL: the TIFF's pixel size was not read"; exit 1; }
+"$PY" scripts/check-formats.py "$WORK/fromfile" calibrated --pixel-size 0.65
+
+echo "formats: all checks passed"
