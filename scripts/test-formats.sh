@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Opens NucleiSeg's outputs with the ecosystem's own readers (tifffile, roifile, shapely; and
-# onnxruntime for the exported model, see the ONNX part below) from a throw-away virtual
-# environment installed from PyPI, and checks them against our label PNGs.
+# Opens NucleiSeg's outputs with the ecosystem's own readers from a throw-away virtual
+# environment installed from PyPI: predict's label TIFF, ROI zip, GeoJSON and CSV with tifffile,
+# roifile, shapely (scripts/check-formats.py), and the exported model with onnx, onnxruntime
+# and bioimageio.spec (scripts/check-export.py).
 #
 #   scripts/test-formats.sh            # after `swift build -c release`
 #
@@ -12,8 +13,8 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 BIN=$ROOT/.build/release/nucleiseg
 VENV=${FORMATS_VENV:-$HOME/.cache/nucleiseg/formats-venv}
-PACKAGES="numpy tifffile roifile shapely pillow scipy onnx onnxruntime"
-if ! "$VENV/bin/python" -c "import numpy, tifffile, roifile, shapely, PIL, scipy, onnx, onnxruntime" 2>/dev/null; then
+PACKAGES="numpy tifffile roifile shapely pillow scipy onnx onnxruntime bioimageio.spec"
+if ! "$VENV/bin/python" -c "import numpy, tifffile, roifile, shapely, PIL, scipy, onnx, onnxruntime, bioimageio.spec" 2>/dev/null; then
     echo "installing $PACKAGES into $VENV ..."
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install -q $PACKAGES
@@ -46,5 +47,17 @@ PYEOF
 "$BIN" predict "$WORK/calibrated.tif" --output "$WORK/fromfile" --format all --no-overlay | tee "$WORK/fromfile.log"
 grep -q "pixel size 0.65" "$WORK/fromfile.log" || { echo "FAIL: the TIFF's pixel size was not read"; exit 1; }
 "$PY" scripts/check-formats.py "$WORK/fromfile" calibrated --pixel-size 0.65
+
+# 4. The model as ONNX: the shipped 2-class model on a real fluorescence image, and the same
+#    network with a random 3-class (contour head) output layer, each run by onnxruntime
+#    against our float32 logits.
+"$BIN" export --format onnx --output "$WORK/onnx/shipped.onnx" --sample "${IMAGES[0]}"
+"$PY" scripts/check-export.py onnx "$WORK/onnx/shipped.onnx" --classes 2
+"$BIN" export --random-output-classes 3 --format onnx --output "$WORK/onnx/contour.onnx" --sample "${IMAGES[1]}"
+"$PY" scripts/check-export.py onnx "$WORK/onnx/contour.onnx" --classes 3
+
+# 5. The bioimage.io package: validated by bioimageio.spec, its test tensors reproduced.
+"$BIN" export --format bioimageio --output "$WORK/bioimageio/nuclei" --sample "${IMAGES[1]}"
+"$PY" scripts/check-export.py bioimageio "$WORK/bioimageio/nuclei.zip"
 
 echo "formats: all checks passed"

@@ -18,6 +18,7 @@ struct ExportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("An image whose top-left crop (up to 256x256, multiples of 32) becomes the test input; required for bioimageio. With onnx, OUTPUT_sample_input.npy (normalised NCHW) and OUTPUT_sample_logits.npy (our float32 logits) are written beside the model.", valueName: "IMAGE"))
     var sample: String?
     @Option(help: "SPDX licence identifier written into the bioimage.io package.") var license = "MIT"
+    @Option(name: .customLong("random-output-classes"), help: .hidden) var randomOutputClasses: Int?
 
     func validate() throws {
         if format == .bioimageio && sample == nil {
@@ -33,8 +34,16 @@ struct ExportCommand: ParsableCommand {
             guard let url = model.map({ URL(fileURLWithPath: $0) }) ?? ShippedModel.url else {
                 throw CheckpointError.fileNotFound(path: "\(ShippedModel.resourceName).safetensors (package resource; pass MODEL)")
             }
-            let (network, checkpoint) = try ModelCheckpoint.load(from: url)
+            var (network, checkpoint) = try ModelCheckpoint.load(from: url)
             let normalization = try checkpoint.normalization(path: url.path)
+            var metadata = checkpoint.metadata, name = url.lastPathComponent
+            if let classes = randomOutputClasses {
+                // Testing only (scripts/test-formats.sh): the exporter checked on the other head's
+                // class count without training a model for it.
+                network = ModelExport.withRandomOutputLayer(network, classes: classes)
+                metadata = [:]
+                name += " with a random \(classes)-class output layer"
+            }
             let exportSample = try sample.map { path in
                 try ModelExport.sample(try ImageFile.read(URL(fileURLWithPath: path)), path: path, model: network, normalization: normalization)
             }
@@ -43,14 +52,14 @@ struct ExportCommand: ParsableCommand {
             switch format {
             case .onnx:
                 _ = try OutputFolder.prepare(outputURL.deletingLastPathComponent().path)
-                files = try ModelExport.writeONNX(model: network, checkpoint: checkpoint, normalization: normalization, to: outputURL,
+                files = try ModelExport.writeONNX(model: network, metadata: metadata, normalization: normalization, to: outputURL,
                                                   sample: exportSample)
             case .bioimageio:
                 _ = try OutputFolder.prepare(outputURL.deletingLastPathComponent().path)
-                files = try BioImageIOPackage.write(model: network, checkpoint: checkpoint, normalization: normalization, sample: exportSample!,
+                files = try BioImageIOPackage.write(model: network, metadata: metadata, normalization: normalization, sample: exportSample!,
                                                     sampleName: URL(fileURLWithPath: sample!).lastPathComponent, to: outputURL, license: license)
             }
-            print("\(url.lastPathComponent): \(network.classes) classes; wrote \(files.map(\.path).joined(separator: ", "))")
+            print("\(name): \(network.classes) classes; wrote \(files.map(\.path).joined(separator: ", "))")
         } catch {
             throw userFailure(error)
         }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A bioimage.io model package (resource description format 0.5.4): `rdf.yaml`, the ONNX
+/// A bioimage.io model package (resource description format 0.5.14): `rdf.yaml`, the ONNX
 /// weights, a test input and the matching outputs as `.npy`, a cover image and a README with
 /// the licence and provenance. deepImageJ, ilastik, QuPath (via its extension), napari and the
 /// `bioimageio` tools load it from the folder or from the zip written beside it.
@@ -10,17 +10,17 @@ import Foundation
 /// operators (8-bit: `scale_linear` 2/255, -1; 16-bit with percentiles: `scale_range` 0.1..99.9,
 /// `clip` 0..1, `scale_linear` 2, -1). Outputs: `logits` and `probabilities`, per class.
 public enum BioImageIOPackage {
-    public static let formatVersion = "0.5.4"
+    public static let formatVersion = "0.5.14"
 
     /// Writes the package into `folder` (created; must not exist yet) and `folder.zip`.
     /// - Returns: the files written.
-    public static func write(model: UNet, checkpoint: ModelCheckpoint, normalization: NormalizationSpec, sample: ExportSample,
+    public static func write(model: UNet, metadata: [String: String], normalization: NormalizationSpec, sample: ExportSample,
                              sampleName: String, to folder: URL, license: String = "MIT") throws -> [URL] {
         let zipURL = folder.appendingPathExtension("zip")
         for url in [folder, zipURL] where FileManager.default.fileExists(atPath: url.path) {
             throw ExportError.outputExists(path: url.path)
         }
-        let onnx = ONNXExport.model(model, normalization: normalization, metadata: ModelExport.provenance(checkpoint))
+        let onnx = ONNXExport.model(model, normalization: normalization, metadata: ModelExport.provenance(metadata))
         let shape = [1, 3, sample.height, sample.width], outputShape = [1, sample.classes, sample.height, sample.width]
         var contents: [(String, [UInt8])] = [
             ("model.onnx", onnx),
@@ -28,8 +28,10 @@ public enum BioImageIOPackage {
             ("test_output_logits.npy", NumpyArray.float32(sample.logits, shape: outputShape)),
             ("test_output_probabilities.npy", NumpyArray.float32(sample.probabilities, shape: outputShape)),
             ("cover.png", try cover(sample)),
+            ("sample_probabilities.png", try probabilityImage(sample)),
             ("README.md", Array(readme(model: model, normalization: normalization, sampleName: sampleName, license: license).utf8)),
         ]
+        if sample.bitDepth == 8 { contents.append(("sample_input.png", try sampleInputImage(sample))) }
         let checksums = Dictionary(uniqueKeysWithValues: contents.map { ($0.0, SHA256.hex($0.1)) })
         contents.insert(("rdf.yaml", Array(rdf(model: model, normalization: normalization, sample: sample, checksums: checksums,
                                                license: license).utf8)), at: 0)
@@ -70,8 +72,9 @@ public enum BioImageIOPackage {
 
     static func rdf(model: UNet, normalization: NormalizationSpec, sample: ExportSample, checksums: [String: String], license: String) -> String {
         let classNames = ONNXExport.classNames(classes: model.classes)
-        func output(_ id: String, _ description: String, file: String) -> String {
-            """
+        func output(_ id: String, _ description: String, file: String, sampleFile: String? = nil) -> String {
+            let sampleLines: String = sampleFile.map { "    sample_tensor:\n      source: \($0)\n      sha256: \(checksums[$0]!)\n" } ?? ""
+            return """
               - id: \(id)
                 description: \(quoted(description))
                 axes:
@@ -87,7 +90,7 @@ public enum BioImageIOPackage {
                 test_tensor:
                   source: \(file)
                   sha256: \(checksums[file]!)
-                data:
+            \(sampleLines)    data:
                   type: float32
 
             """
@@ -110,8 +113,12 @@ public enum BioImageIOPackage {
               - text: \(quoted("DiPeso L et al. mnfinder: micronucleus and nucleus segmentation (training data of the shipped model)."))
                 url: https://github.com/hatch-lab/mnfinder
             license: \(license)
-            documentation: README.md
-            covers: [cover.png]
+            documentation:
+              source: README.md
+              sha256: \(checksums["README.md"]!)
+            covers:
+              - source: cover.png
+                sha256: \(checksums["cover.png"]!)
             tags: [nuclei, segmentation, instance-segmentation, unet, mobilenetv2, 2d, fluorescence-light-microscopy, onnx]
             inputs:
               - id: raw
@@ -129,17 +136,39 @@ public enum BioImageIOPackage {
                 test_tensor:
                   source: test_input.npy
                   sha256: \(checksums["test_input.npy"]!)
+            \(checksums["sample_input.png"].map { "    sample_tensor:\n      source: sample_input.png\n      sha256: \($0)\n" } ?? "")\
                 data:
                   type: float32
                 preprocessing:
             \(preprocessing(normalization, bitDepth: sample.bitDepth))outputs:
-            \(output("logits", "Per-class logits.", file: "test_output_logits.npy"))\(output("probabilities", "Softmax of the logits over the class axis.", file: "test_output_probabilities.npy"))weights:
+            \(output("logits", "Per-class logits.", file: "test_output_logits.npy"))\(output("probabilities", "Softmax of the logits over the class axis.", file: "test_output_probabilities.npy",
+                                                                                                          sampleFile: "sample_probabilities.png"))weights:
               onnx:
                 source: model.onnx
                 sha256: \(checksums["model.onnx"]!)
                 opset_version: \(ONNXExport.opsetVersion)
 
             """
+    }
+
+    /// The test input's crop as an 8-bit RGB PNG (bioimage.io's human-readable sample tensor).
+    static func sampleInputImage(_ sample: ExportSample) throws -> [UInt8] {
+        let plane = sample.width * sample.height
+        var samples = [UInt16](repeating: 0, count: 3 * plane)
+        for pixel in 0..<plane {
+            for c in 0..<3 { samples[pixel * 3 + c] = UInt16(min(max(sample.raw[c * plane + pixel], 0), 255)) }
+        }
+        return try PNGCodec.encode(PixelImage(width: sample.width, height: sample.height, channels: 3, bitDepth: 8, samples: samples))
+    }
+
+    /// The probabilities x 255 as an 8-bit PNG with one channel per class (2: gray + alpha, 3: RGB).
+    static func probabilityImage(_ sample: ExportSample) throws -> [UInt8] {
+        let plane = sample.width * sample.height, classes = min(sample.classes, 4)
+        var samples = [UInt16](repeating: 0, count: classes * plane)
+        for pixel in 0..<plane {
+            for c in 0..<classes { samples[pixel * classes + c] = UInt16((sample.probabilities[c * plane + pixel] * 255).rounded()) }
+        }
+        return try PNGCodec.encode(PixelImage(width: sample.width, height: sample.height, channels: classes, bitDepth: 8, samples: samples))
     }
 
     /// The sample image (contrast-stretched) beside its nucleus probability, 2:1.
@@ -188,6 +217,13 @@ public enum BioImageIOPackage {
         shipped nucleiseg model was trained on the nuclei images of the PyPI package mnfinder 1.2.3
         (MIT, Copyright 2023 Lucian DiPeso) and evaluated on the Data Science Bowl 2018 stage 1
         images (CC0; Caicedo et al. 2019).
+
+        ## Validation
+
+        `scripts/test-formats.sh` in the nucleiseg repository validates this package with the
+        `bioimageio.spec` validator and runs `model.onnx` with onnxruntime on `test_input.npy`
+        (after the preprocessing above): its logits match nucleiseg's float32 logits within 1e-4.
+        nucleiseg's own accuracy figures (DSB2018 score, AP@0.5) are in its README.
         """
     }
 }

@@ -35,23 +35,30 @@ public enum ExportError: Error, LocalizedError, CustomStringConvertible {
 
 /// `nucleiseg export`: the network as ONNX, or as a bioimage.io model package.
 public enum ModelExport {
-    /// The top-left `side` x `side` (at most; multiples of 32) of `image`, normalised by
-    /// `normalization`, and our float32 network's outputs on it.
+    /// The top-left `maximumSide` x `maximumSide` (at most; multiples of 32) of `image`,
+    /// normalised by `normalization` on its own, and our float32 network's outputs on it.
     public static func sample(_ image: PixelImage, path: String, model: UNet, normalization: NormalizationSpec,
                               maximumSide: Int = 256) throws -> ExportSample {
         let height = min(maximumSide, image.height / 32 * 32), width = min(maximumSide, image.width / 32 * 32)
         guard height >= 32, width >= 32 else { throw ExportError.sampleTooSmall(path: path, width: image.width, height: image.height) }
-        let normalized = NetworkInput.threeChannels(NetworkInput.normalizedPlanes(image, normalization: normalization))
+        // Crop first, then normalise the crop: per-image percentiles are then the crop's own, as
+        // a bioimage.io runner computes them on the test input.
+        var cropSamples = [UInt16](repeating: 0, count: height * width * image.channels)
+        for y in 0..<height {
+            for x in 0..<(width * image.channels) { cropSamples[y * width * image.channels + x] = image.samples[y * image.width * image.channels + x] }
+        }
+        let crop = PixelImage(width: width, height: height, channels: image.channels, bitDepth: image.bitDepth, samples: cropSamples)
+        let normalized = NetworkInput.threeChannels(NetworkInput.normalizedPlanes(crop, normalization: normalization))
         var nhwc = [Float](repeating: 0, count: height * width * 3)
         var raw = [Float](repeating: 0, count: 3 * height * width), input = raw
-        let colour = image.colorChannels == 3
+        let colour = crop.colorChannels == 3
         for y in 0..<height {
             for x in 0..<width {
                 for c in 0..<3 {
-                    let value = normalized.pixels[(y * image.width + x) * 3 + c]
+                    let value = normalized.pixels[(y * width + x) * 3 + c]
                     nhwc[(y * width + x) * 3 + c] = value
                     input[(c * height + y) * width + x] = value
-                    raw[(c * height + y) * width + x] = Float(image.samples[(y * image.width + x) * image.channels + (colour ? c : 0)])
+                    raw[(c * height + y) * width + x] = Float(crop.samples[(y * width + x) * crop.channels + (colour ? c : 0)])
                 }
             }
         }
@@ -73,18 +80,31 @@ public enum ModelExport {
                             probabilities: probabilities, bitDepth: image.bitDepth)
     }
 
+    /// `model` with its output layer replaced by a randomly initialised one of `classes` classes
+    /// (every other weight and BatchNorm statistic copied): a realistic network of either head
+    /// for testing the exporter without training one.
+    public static func withRandomOutputLayer(_ model: UNet, classes: Int, seed: UInt64 = 7) -> UNet {
+        let copy = UNet(classes: classes, seed: seed)
+        let source = Dictionary(uniqueKeysWithValues: model.namedVariables().map { ($0.0, $0.1) })
+        for (key, variable) in copy.namedVariables() {
+            if let original = source[key], original.value.shape == variable.value.shape { variable.value = original.value }
+        }
+        return copy
+    }
+
     /// The checkpoint metadata worth keeping in the ONNX file.
-    static func provenance(_ checkpoint: ModelCheckpoint) -> [(String, String)] {
-        checkpoint.metadata.keys.sorted().filter { !$0.hasSuffix("_json") || $0 == "normalization_json" }
-            .map { ("nucleiseg_" + $0, checkpoint.metadata[$0]!) }
+    static func provenance(_ metadata: [String: String]) -> [(String, String)] {
+        metadata.keys.sorted().filter { !$0.hasSuffix("_json") || $0 == "normalization_json" }
+            .map { ("nucleiseg_" + $0, metadata[$0]!) }
     }
 
     /// Writes `url` (the ONNX model) and, with a sample, `STEM_sample_input.npy` (the normalised
     /// NCHW input) and `STEM_sample_logits.npy` next to it; all or nothing.
     /// - Returns: the files written.
-    public static func writeONNX(model: UNet, checkpoint: ModelCheckpoint, normalization: NormalizationSpec, to url: URL,
+    /// - Parameter metadata: the checkpoint's metadata (kept as `nucleiseg_*` entries).
+    public static func writeONNX(model: UNet, metadata: [String: String], normalization: NormalizationSpec, to url: URL,
                                  sample: ExportSample?) throws -> [URL] {
-        let bytes = ONNXExport.model(model, normalization: normalization, metadata: provenance(checkpoint))
+        let bytes = ONNXExport.model(model, normalization: normalization, metadata: provenance(metadata))
         var files = OutputSet()
         do {
             try files.add(Data(bytes), to: url)
