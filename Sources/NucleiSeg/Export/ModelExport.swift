@@ -18,7 +18,7 @@ public struct ExportSample {
     public var bitDepth: Int
 }
 
-public enum ExportError: Error, LocalizedError, CustomStringConvertible {
+public enum ExportError: Error, Equatable, LocalizedError, CustomStringConvertible {
     case sampleTooSmall(path: String, width: Int, height: Int)
     case outputExists(path: String)
 

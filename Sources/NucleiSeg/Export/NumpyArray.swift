@@ -1,7 +1,7 @@
 /// NumPy's `.npy` format (version 1.0) for little-endian float32 arrays in C order: what
 /// bioimage.io test tensors are, and what `numpy.load` reads.
-enum NumpyArray {
-    static func float32(_ values: [Float], shape: [Int]) -> [UInt8] {
+public enum NumpyArray {
+    public static func float32(_ values: [Float], shape: [Int]) -> [UInt8] {
         precondition(shape.reduce(1, *) == values.count, "npy: \(values.count) values for shape \(shape)")
         let dims = shape.map(String.init).joined(separator: ", ") + (shape.count == 1 ? "," : "")
         var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(dims)), }"

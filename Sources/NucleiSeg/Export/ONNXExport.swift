@@ -106,6 +106,13 @@ public enum ONNXExport {
         return [total / 2, total / 2, total - total / 2, total - total / 2]
     }
 
+    /// A Keras kernel `[kh, kw, b, a]` in ONNX's weight layout `[a, b, kh, kw]` (see
+    /// `GraphBuilder.onnxWeights`).
+    public static func onnxKernel(_ kernel: Tensor) -> Tensor {
+        let weights = GraphBuilder.onnxWeights(kernel)
+        return Tensor(shape: weights.dims, scalars: weights.values)
+    }
+
     enum Dimension {
         case value(Int)
         case symbol(String)
