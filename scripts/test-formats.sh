@@ -13,7 +13,8 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 BIN=$ROOT/.build/release/nucleiseg
 VENV=${FORMATS_VENV:-$HOME/.cache/nucleiseg/formats-venv}
-PACKAGES="numpy tifffile roifile shapely pillow scipy onnx onnxruntime bioimageio.spec"
+# Pinned to the versions the checks were written against (a newer reader may change a default).
+PACKAGES="numpy==2.4.6 tifffile==2026.3.3 roifile==2026.2.10 shapely==2.2.0 pillow==13.0.0 scipy==1.17.1 onnx==1.23.2 onnxruntime==1.32.0 bioimageio.spec==0.5.14.3"
 if ! "$VENV/bin/python" -c "import numpy, tifffile, roifile, shapely, PIL, scipy, onnx, onnxruntime, bioimageio.spec" 2>/dev/null; then
     echo "installing $PACKAGES into $VENV ..."
     python3 -m venv "$VENV"

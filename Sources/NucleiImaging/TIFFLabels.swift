@@ -38,7 +38,7 @@ extension TIFFCodec {
         }
         var description = "ImageJ=1.11a\nimages=1\n"
         if let pixelSize {
-            description += "unit=micron\nspacing=\(pixelSize.micrometres)\n"
+            description += "unit=micron\n"
         }
         description += "min=0.0\nmax=\(Double(maximum))\n"
         let resolution = pixelSize.map { 1 / $0.micrometres } ?? 0
