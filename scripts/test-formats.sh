@@ -61,4 +61,26 @@ grep -q "pixel size 0.65" "$WORK/fromfile.log" || { echo "FAIL: the TIFF's pixel
 "$BIN" export --format bioimageio --output "$WORK/bioimageio/nuclei" --sample "${IMAGES[1]}"
 "$PY" scripts/check-export.py bioimageio "$WORK/bioimageio/nuclei.zip"
 
+# 6. The package run end to end by bioimage.io's own test runner (bioimageio.core test_model:
+#    preprocessing, onnxruntime, comparison with the test outputs, other batch sizes and sizes).
+#    bioimageio.core 0.11.0 pins bioimageio.spec 0.5.12.0, which needs pydantic < 2.12, so it has
+#    an environment of its own ($FORMATS_VENV-core).
+CORE=$VENV-core
+if ! "$CORE/bin/python" -c "import bioimageio.core, onnxruntime" 2>/dev/null; then
+    echo "installing bioimageio.core into $CORE ..."
+    python3 -m venv "$CORE"
+    "$CORE/bin/pip" install -q bioimageio.core==0.11.0 onnxruntime==1.32.0 "pydantic==2.11.10"
+fi
+"$CORE/bin/python" - "$WORK/bioimageio/nuclei.zip" <<'PYEOF'
+import sys
+from bioimageio.core import test_model
+summary = test_model(sys.argv[1])
+checks = [d for d in summary.details if d.name.startswith(("Reproduce", "Run onnx"))]
+print(f"bioimageio.core test_model: {summary.status}; {len(checks)} inference checks: "
+      + ", ".join(sorted({d.status for d in checks})))
+if summary.status != "passed" or not checks:
+    print(summary.format(), file=sys.stderr)
+    sys.exit(1)
+PYEOF
+
 echo "formats: all checks passed"
