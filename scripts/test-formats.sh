@@ -4,7 +4,7 @@
 # roifile, shapely (scripts/check-formats.py), and the exported model with onnx, onnxruntime
 # and bioimageio.spec (scripts/check-export.py).
 #
-#   scripts/test-formats.sh            # after `swift build -c release`
+#   scripts/test-formats.sh            # builds nucleiseg (release) first
 #
 # The environment lives in $FORMATS_VENV (default ~/.cache/nucleiseg/formats-venv) and is
 # (re)created when a package is missing. About a minute on 2 cores once installed.
@@ -21,7 +21,7 @@ if ! "$VENV/bin/python" -c "import numpy, tifffile, roifile, shapely, PIL, scipy
     "$VENV/bin/pip" install -q $PACKAGES
 fi
 PY=$VENV/bin/python
-[ -x "$BIN" ] || swift build -c release
+swift build -c release 2>&1 | tail -1  # incremental: never test a stale binary
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
