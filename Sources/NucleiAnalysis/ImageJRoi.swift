@@ -17,6 +17,7 @@ public enum ImageJRoi {
         case coordinateTooLarge(Int)
         case tooManyVertices(Int)
         case tooManyRois(Int)
+        case archiveTooLarge
 
         public var description: String {
             switch self {
@@ -24,6 +25,7 @@ public enum ImageJRoi {
                 return "an outline reaches coordinate \(value), beyond the \(ImageJRoi.maximumCoordinate) that ImageJ's integer ROI format holds"
             case let .tooManyVertices(count): return "an outline has \(count) vertices, more than ImageJ's 65535"
             case let .tooManyRois(count): return "\(count) ROIs do not fit a zip of at most \(ZipArchive.maximumEntries) entries"
+            case .archiveTooLarge: return "the ROIs exceed the 4 GiB of a zip without Zip64"
             }
         }
     }
@@ -73,8 +75,10 @@ public enum ImageJRoi {
             return try archive.finished()
         } catch let failure as Failure {
             throw failure
+        } catch ZipArchive.Failure.tooManyEntries {
+            throw .tooManyRois(outlines.count)
         } catch {
-            throw .tooManyRois(outlines.count)  // ZipArchive's limits, already checked above
+            throw .archiveTooLarge  // names are short ASCII, so the only other zip failure is its size
         }
     }
 
