@@ -21,6 +21,7 @@ public func fuzzOneInput(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     case 1:
         _ = try? ImageFile.decode(bytes, path: "fuzz.tif", channel: Int(selector / 3) % 4, limit: limit)
         _ = try? ImageFile.decode(bytes, path: "fuzz.tif", limit: limit)
+        _ = try? TIFFCodec.pixelSize(bytes, path: "fuzz.tif")
     default:
         _ = try? SafeTensorsFile(data: Data(bytes), path: "fuzz.safetensors")
     }

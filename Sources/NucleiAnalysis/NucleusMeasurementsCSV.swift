@@ -1,4 +1,5 @@
 import Foundation  // String(format:) for fixed decimals
+import NucleiImaging
 
 extension NucleusMeasurements {
     /// The CSV header, one column per field that ``csv(_:)`` writes.
@@ -9,8 +10,12 @@ extension NucleusMeasurements {
     /// Centroids have 3 decimals (a thousandth of a pixel), mean intensities 4; a missing mean
     /// intensity is an empty field. Fixed decimals keep the columns aligned and comparable in a
     /// spreadsheet.
-    public static func csv(_ measurements: [NucleusMeasurement]) -> String {
-        var text = csvHeader + "\n"
+    ///
+    /// With a pixel size, three columns follow: `area_um2`, `centroid_x_um` and `centroid_y_um`
+    /// (the centroid's pixel coordinates times the pixel size, as scikit-image's `regionprops`
+    /// with `spacing`), with 6 significant digits.
+    public static func csv(_ measurements: [NucleusMeasurement], pixelSize: PixelSize? = nil) -> String {
+        var text = csvHeader + (pixelSize == nil ? "" : ",area_um2,centroid_x_um,centroid_y_um") + "\n"
         for nucleus in measurements {
             let box = nucleus.boundingBox
             let fields: [String] = [
@@ -18,7 +23,11 @@ extension NucleusMeasurements {
                 String(format: "%.3f", nucleus.centroidX), String(format: "%.3f", nucleus.centroidY),
                 String(box.x), String(box.y), String(box.width), String(box.height),
                 nucleus.meanIntensity.map { String(format: "%.4f", $0) } ?? "",
-            ]
+            ] + (pixelSize.map { size in
+                let s = size.micrometres
+                return [String(format: "%.6g", Double(nucleus.area) * s * s), String(format: "%.6g", nucleus.centroidX * s),
+                        String(format: "%.6g", nucleus.centroidY * s)]
+            } ?? [])
             text += fields.joined(separator: ",") + "\n"
         }
         return text

@@ -517,3 +517,158 @@ int nsio_tiff_decode_plane(const uint8_t *data, size_t size, int32_t page, int32
     TIFFClose(tiff);
     return NSIO_OK;
 }
+
+int nsio_tiff_read_resolution(const uint8_t *data, size_t size, int32_t page, double *x_resolution,
+                              double *y_resolution, int32_t *resolution_unit, char *description,
+                              size_t description_capacity, char *error, size_t error_capacity) {
+    if (error != NULL && error_capacity > 0) error[0] = '\0';
+    if (description != NULL && description_capacity > 0) description[0] = '\0';
+    *x_resolution = 0;
+    *y_resolution = 0;
+    *resolution_unit = 0;
+    tiff_context context = {data, size, 0, error, error_capacity, 0};
+    TIFF *tiff = tiff_open(&context);
+    if (tiff == NULL) return tiff_fail(&context, "not a readable TIFF file");
+    nsio_image_info info;
+    int status = tiff_read_fields(tiff, &context, page, &info);
+    if (status != NSIO_OK) {
+        TIFFClose(tiff);
+        return status;
+    }
+    float x = 0, y = 0;
+    uint16_t unit = RESUNIT_INCH;
+    if (TIFFGetField(tiff, TIFFTAG_XRESOLUTION, &x) && TIFFGetField(tiff, TIFFTAG_YRESOLUTION, &y)) {
+        TIFFGetFieldDefaulted(tiff, TIFFTAG_RESOLUTIONUNIT, &unit);
+        *x_resolution = x;
+        *y_resolution = y;
+        *resolution_unit = unit;
+    }
+    const char *text = NULL;
+    if (description != NULL && description_capacity > 0 &&
+        TIFFGetField(tiff, TIFFTAG_IMAGEDESCRIPTION, &text) && text != NULL) {
+        snprintf(description, description_capacity, "%s", text);
+    }
+    TIFFClose(tiff);
+    return NSIO_OK;
+}
+
+/// A growing in-memory file for libtiff to write into. `base` comes first so the error handlers,
+/// which take a `tiff_context`, can be given this struct too.
+typedef struct tiff_output {
+    tiff_context base;
+    uint8_t *buffer;
+    toff_t capacity;
+    toff_t length;
+    toff_t position;
+    int out_of_memory;
+} tiff_output;
+
+static tmsize_t tiff_output_read(thandle_t handle, void *buffer, tmsize_t count) {
+    tiff_output *output = (tiff_output *)handle;
+    if (count <= 0 || output->position >= output->length) return 0;
+    toff_t available = output->length - output->position;
+    toff_t n = (toff_t)count < available ? (toff_t)count : available;
+    memcpy(buffer, output->buffer + output->position, (size_t)n);
+    output->position += n;
+    return (tmsize_t)n;
+}
+
+static tmsize_t tiff_output_write(thandle_t handle, void *buffer, tmsize_t count) {
+    tiff_output *output = (tiff_output *)handle;
+    if (count <= 0) return 0;
+    toff_t end = output->position + (toff_t)count;
+    if (end > output->capacity) {
+        toff_t capacity = output->capacity < 4096 ? 4096 : output->capacity;
+        while (capacity < end) capacity *= 2;
+        uint8_t *grown = (uint8_t *)realloc(output->buffer, (size_t)capacity);
+        if (grown == NULL) {
+            output->out_of_memory = 1;
+            return -1;
+        }
+        memset(grown + output->capacity, 0, (size_t)(capacity - output->capacity));
+        output->buffer = grown;
+        output->capacity = capacity;
+    }
+    memcpy(output->buffer + output->position, buffer, (size_t)count);
+    output->position = end;
+    if (end > output->length) output->length = end;
+    return count;
+}
+
+static toff_t tiff_output_seek(thandle_t handle, toff_t offset, int whence) {
+    tiff_output *output = (tiff_output *)handle;
+    toff_t base = whence == SEEK_CUR ? output->position : whence == SEEK_END ? output->length : 0;
+    if (offset > UINT64_MAX - base) return (toff_t)-1;
+    output->position = base + offset;
+    return output->position;
+}
+
+static toff_t tiff_output_size(thandle_t handle) { return ((tiff_output *)handle)->length; }
+
+int nsio_tiff_encode_gray(const void *samples, uint32_t width, uint32_t height, int32_t bit_depth,
+                          double x_resolution, double y_resolution, int32_t resolution_unit,
+                          const char *description, uint8_t **tiff_data, size_t *tiff_size,
+                          char *error, size_t error_capacity) {
+    if (error != NULL && error_capacity > 0) error[0] = '\0';
+    *tiff_data = NULL;
+    *tiff_size = 0;
+    if (samples == NULL || width == 0 || height == 0 ||
+        (bit_depth != 8 && bit_depth != 16 && bit_depth != 32)) {
+        set_error(error, error_capacity, "nothing to encode: empty image or unsupported bit depth");
+        return NSIO_ERROR_BUFFER;
+    }
+    tiff_output output;
+    memset(&output, 0, sizeof output);
+    output.base.error = error;
+    output.base.error_capacity = error_capacity;
+    TIFFSetErrorHandler(NULL);
+    TIFFSetWarningHandler(NULL);
+    TIFFOpenOptions *options = TIFFOpenOptionsAlloc();
+    if (options == NULL) return NSIO_ERROR_MEMORY;
+    TIFFOpenOptionsSetErrorHandlerExtR(options, tiff_error_handler, &output);
+    TIFFOpenOptionsSetWarningHandlerExtR(options, tiff_warning_handler, &output);
+    TIFF *tiff = TIFFClientOpenExt("memory", "w", (thandle_t)&output, tiff_output_read,
+                                   tiff_output_write, tiff_output_seek, tiff_close,
+                                   tiff_output_size, tiff_map, tiff_unmap, options);
+    TIFFOpenOptionsFree(options);
+    if (tiff == NULL) {
+        free(output.buffer);
+        return tiff_fail(&output.base, "cannot start a TIFF in memory");
+    }
+    const size_t bytes = (size_t)bit_depth / 8;
+    uint32_t rows_per_strip = (uint32_t)(65536 / ((size_t)width * bytes));
+    if (rows_per_strip < 1) rows_per_strip = 1;
+    if (rows_per_strip > height) rows_per_strip = height;
+    int ok = TIFFSetField(tiff, TIFFTAG_IMAGEWIDTH, width) &&
+             TIFFSetField(tiff, TIFFTAG_IMAGELENGTH, height) &&
+             TIFFSetField(tiff, TIFFTAG_BITSPERSAMPLE, (uint16_t)bit_depth) &&
+             TIFFSetField(tiff, TIFFTAG_SAMPLESPERPIXEL, (uint16_t)1) &&
+             TIFFSetField(tiff, TIFFTAG_SAMPLEFORMAT, (uint16_t)SAMPLEFORMAT_UINT) &&
+             TIFFSetField(tiff, TIFFTAG_PHOTOMETRIC, (uint16_t)PHOTOMETRIC_MINISBLACK) &&
+             TIFFSetField(tiff, TIFFTAG_PLANARCONFIG, (uint16_t)PLANARCONFIG_CONTIG) &&
+             TIFFSetField(tiff, TIFFTAG_COMPRESSION, (uint16_t)COMPRESSION_ADOBE_DEFLATE) &&
+             TIFFSetField(tiff, TIFFTAG_ROWSPERSTRIP, rows_per_strip);
+    if (ok && resolution_unit != 0) {
+        ok = TIFFSetField(tiff, TIFFTAG_XRESOLUTION, (float)x_resolution) &&
+             TIFFSetField(tiff, TIFFTAG_YRESOLUTION, (float)y_resolution) &&
+             TIFFSetField(tiff, TIFFTAG_RESOLUTIONUNIT, (uint16_t)resolution_unit);
+    }
+    if (ok && description != NULL) ok = TIFFSetField(tiff, TIFFTAG_IMAGEDESCRIPTION, description);
+    const uint8_t *rows = (const uint8_t *)samples;
+    for (uint32_t y = 0; ok && y < height; y++) {
+        ok = TIFFWriteScanline(tiff, (void *)(rows + (size_t)y * width * bytes), y, 0) >= 0;
+    }
+    if (ok) ok = TIFFWriteDirectory(tiff);
+    TIFFClose(tiff);
+    if (!ok || output.out_of_memory) {
+        free(output.buffer);
+        if (output.out_of_memory) {
+            set_error(error, error_capacity, "out of memory encoding a TIFF");
+            return NSIO_ERROR_MEMORY;
+        }
+        return tiff_fail(&output.base, "libtiff could not encode the image");
+    }
+    *tiff_data = output.buffer;
+    *tiff_size = (size_t)output.length;
+    return NSIO_OK;
+}

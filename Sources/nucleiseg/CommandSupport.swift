@@ -25,7 +25,7 @@ func printJSON<Value: Encodable>(_ value: Value) throws {
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
 }
 
+/// `--diameter auto|PX` (the library's `init?(argument:)` parses it).
 extension DiameterSetting: ExpressibleByArgument {
-    public init?(argument: String) { self.init(argument: argument) }
     public static var defaultCompletionKind: CompletionKind { .list(["auto"]) }
 }

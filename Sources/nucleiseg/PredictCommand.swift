@@ -24,12 +24,23 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Nucleus diameter of the images in pixels, or auto (estimated from a first pass): each image is scaled so its nuclei match the model's training size; outputs stay at native size.")
     var diameter: DiameterSetting?
     @Flag(help: "Test-time augmentation: average the predictions of the 8 flips/rotations (8x the network time).") var tta = false
+    @Option(help: ArgumentHelp("Label files to write, comma-separated: png (mask + 16-bit labels), tiff (label TIFF for Fiji/napari), rois (Fiji ROI Manager zip), geojson (QuPath detections), or all.",
+                               valueName: "LIST"))
+    var format = "png"
+    @Option(name: .customLong("pixel-size"), help: ArgumentHelp("Pixel size in micrometres: the CSV and GeoJSON add µm and µm² measurements, the TIFF records it (default: read from a TIFF input's resolution tags or ImageJ/OME metadata).", valueName: "MICRONS"))
+    var pixelSize: String?
     @Option(help: "Decoder arithmetic: bfloat16 (default where the CPU has it) or float32.")
     var precision: ComputePrecision = InferenceUNet.defaultPrecision
 
     func validate() throws {
         guard tileSize >= 64, tileSize % 32 == 0 else { throw ValidationError("--tile-size must be a multiple of 32, at least 64") }
         guard minArea >= 0 else { throw ValidationError("--min-area must not be negative") }
+        if PredictionFormat.parseList(format).formats == nil {
+            throw ValidationError("--format: '\(PredictionFormat.parseList(format).unknown ?? format)' is not a format; expected a comma-separated list of png, tiff, rois, geojson, or all")
+        }
+        if let pixelSize, PixelSize.parse(pixelSize) == nil {
+            throw ValidationError("--pixel-size: '\(pixelSize)' is not a positive number of micrometres (e.g. 0.325)")
+        }
     }
 
     func run() throws {
@@ -56,6 +67,8 @@ struct PredictCommand: ParsableCommand {
         options.instances.splitTouching = !noSplit
         options.channel = channel
         options.writeOverlay = !noOverlay
+        options.formats = PredictionFormat.parseList(format).formats ?? [.png]
+        options.pixelSize = pixelSize.flatMap(PixelSize.parse)
         var failures = 0
         let total = inputs.inputs.count
         for (index, input) in inputs.inputs.enumerated() {
@@ -63,7 +76,9 @@ struct PredictCommand: ParsableCommand {
             do {
                 let result = try PredictionWriter.predict(input.file, stem: input.stem, segmenter: segmenter,
                                                           outputDirectory: outputFolder, options: options)
-                print("\(prefix) \(input.file.lastPathComponent): \(result.nuclei) nuclei" + (result.scale == 1 ? "" : String(format: " (predicted at %.2fx)", result.scale)))
+                let size = result.pixelSize.map { ", pixel size \($0.micrometres) µm\(options.pixelSize == nil ? " (from the file)" : "")" } ?? ""
+                let scale = result.scale == 1 ? "" : String(format: ", predicted at %.2fx", result.scale)
+                print("\(prefix) \(input.file.lastPathComponent): \(result.nuclei) nuclei\(size)\(scale)")
             } catch {
                 failures += 1
                 print("\(prefix) \(input.file.lastPathComponent): failed, nothing written for it")

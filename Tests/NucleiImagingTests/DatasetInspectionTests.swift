@@ -16,6 +16,23 @@ struct DatasetInspectionTests {
         #expect(report.nucleiPerImage.min() == 8 && report.nucleiPerImage.max() == 175)
         #expect(report.bitDepths[8, default: 0] + report.bitDepths[16, default: 0] == 44)
         #expect(report.description.contains("images    44: train 30, val 3, test 11"))
+        // One equivalent diameter per nucleus; every mask pixel in exactly one contour class.
+        #expect(report.nucleusDiameters.count == 2872)
+        #expect(report.contourClassPixels.reduce(0, +) == report.sizes.reduce(0) { total, entry in
+            let side = entry.key.split(separator: "x").compactMap { Int($0) }
+            return total + side[0] * side[1] * entry.value
+        })
+        #expect(report.contourClassPixels[2] > 0 && report.contourClassPixels[2] < report.contourClassPixels[1])
+        #expect(report.description.contains("diameter  median 27.1 px"), "\(report.description)")
+    }
+
+    @Test func contourClassesAndDiametersOfAHandMadeMask() throws {
+        // One 6x6 nucleus in a 10x10 image: boundary = its outer 2-pixel ring (32 px), interior
+        // the 2x2 centre (4 px).
+        var labels = [Int32](repeating: 0, count: 100)
+        for y in 2..<8 { for x in 2..<8 { labels[y * 10 + x] = 1 } }
+        let counts = SegmentationHead.contour.classCounts(of: LabelImage(width: 10, height: 10, labels: labels))
+        #expect(counts == [64, 4, 32])
     }
 
     @Test func bundledManifestAgreesWithTheMasks() throws {

@@ -28,7 +28,7 @@ public enum DiameterSetting: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-public enum DiameterError: Error, LocalizedError, CustomStringConvertible {
+public enum DiameterError: Error, LocalizedError, CustomStringConvertible, Equatable {
     case needsTiledModel(path: String)
     case noModelDiameter(path: String)
 

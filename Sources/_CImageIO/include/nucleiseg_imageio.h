@@ -66,6 +66,22 @@ int nsio_tiff_read_info(const uint8_t *data, size_t size, int32_t page, nsio_ima
 int nsio_tiff_decode_plane(const uint8_t *data, size_t size, int32_t page, int32_t sample,
                            void *output, size_t output_bytes, char *error, size_t error_capacity);
 
+/// Resolution of page `page`: pixels per unit along x and y and the ResolutionUnit tag (1 none,
+/// 2 inch, 3 centimetre; 0 when the file has no resolution tags), and the page's
+/// ImageDescription (ImageJ or OME-XML metadata; empty when absent), truncated to fit
+/// `description` (`description_capacity` bytes, NUL-terminated).
+int nsio_tiff_read_resolution(const uint8_t *data, size_t size, int32_t page, double *x_resolution,
+                              double *y_resolution, int32_t *resolution_unit, char *description,
+                              size_t description_capacity, char *error, size_t error_capacity);
+/// Encodes one gray plane of unsigned samples (`bit_depth` 8, 16 or 32, native-endian) as a
+/// single-page deflate-compressed TIFF in a buffer the caller releases with `nsio_free`.
+/// `x_resolution` and `y_resolution` (pixels per unit) and `resolution_unit` are written when
+/// `resolution_unit` is non-zero; `description` (may be NULL) becomes the ImageDescription.
+int nsio_tiff_encode_gray(const void *samples, uint32_t width, uint32_t height, int32_t bit_depth,
+                          double x_resolution, double y_resolution, int32_t resolution_unit,
+                          const char *description, uint8_t **tiff, size_t *tiff_size,
+                          char *error, size_t error_capacity);
+
 #ifdef __cplusplus
 }
 #endif
