@@ -68,19 +68,28 @@ struct BenchmarkPredictCommand: ParsableCommand {
     @Option(help: "Model checkpoint (default: the shipped nuclei model).") var model: String?
     @Option(help: "Timed passes over the images after a warm-up; the median is reported.") var repetitions = 3
     @Flag(help: "With test-time augmentation (8 flips/rotations).") var tta = false
+    @Option(help: "Time N x N mosaics of the folder's gray images (of its most common size) instead of the images themselves, e.g. 2 for 1024x1024 from 512x512.")
+    var mosaic: Int?
     @Flag(help: "Print JSON instead of a table.") var json = false
     @Option(help: "Decoder arithmetic: bfloat16 (default where the CPU has it) or float32.")
     var precision: ComputePrecision = InferenceUNet.defaultPrecision
 
     func validate() throws {
         guard repetitions >= 1 else { throw ValidationError("--repetitions must be at least 1") }
+        if let mosaic, !(1...8).contains(mosaic) { throw ValidationError("--mosaic must be 1...8, got \(mosaic)") }
     }
 
     func run() throws {
         let result: PredictionBenchmark.Result
         do {
-            let images = try PredictionBenchmark.images(in: URL(fileURLWithPath: folder))
+            var images = try PredictionBenchmark.images(in: URL(fileURLWithPath: folder))
             guard !images.isEmpty else { throw ValidationError("\(folder): no PNG or TIFF images found") }
+            let mosaicFolder = FileManager.default.temporaryDirectory.appendingPathComponent("nucleiseg-mosaics-\(getpid())")
+            defer { try? FileManager.default.removeItem(at: mosaicFolder) }
+            if let mosaic {
+                images = try PredictionBenchmark.mosaics(of: images, side: mosaic, into: mosaicFolder)
+                guard !images.isEmpty else { throw ValidationError("\(folder): no gray images to make mosaics of") }
+            }
             let segmenter = try ShippedModel.segmenter(path: model, precision: precision)
             segmenter.testTimeAugmentation = tta
             var benchmark = PredictionBenchmark()
@@ -94,8 +103,8 @@ struct BenchmarkPredictCommand: ParsableCommand {
             throw userFailure(error)
         }
         if json { return try printJSON(result) }
-        print(String(format: "predict benchmark: %d images, %.2f megapixels, %d nuclei; %@%@; median of %d passes",
-                     result.images, result.megapixels, result.nuclei, result.precision, result.testTimeAugmentation ? ", tta" : "", repetitions))
+        print(String(format: "predict benchmark: %d %@, %.2f megapixels, %d nuclei; %@%@; median of %d passes",
+                     result.images, mosaic.map { "\($0)x\($0) mosaics" } ?? "images", result.megapixels, result.nuclei, result.precision, result.testTimeAugmentation ? ", tta" : "", repetitions))
         print(String(format: "%.2f images/s, %.2f megapixels/s (%.3f s per image)", result.imagesPerSecond, result.megapixelsPerSecond,
                      result.seconds / Double(result.images)))
         let shares = PredictionTimings.Stage.allCases.map { String(format: "%@ %.1f%%", $0.rawValue, 100 * (result.stageShares[$0.rawValue] ?? 0)) }

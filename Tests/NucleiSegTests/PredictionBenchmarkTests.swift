@@ -23,4 +23,25 @@ import Testing
             .filter { $0 == "nucleiseg-benchmark-\(getpid())" }
         #expect(leftovers.isEmpty)
     }
+
+    @Test func mosaicsTileImagesOfTheCommonSizeInOrder() throws {
+        let folder = TestResources.temporaryFolder("benchmark-mosaic-inputs")
+        let a = PixelImage(width: 2, height: 1, channels: 1, bitDepth: 8, samples: [1, 2])
+        let b = PixelImage(width: 2, height: 1, channels: 1, bitDepth: 16, samples: [300, 400])
+        let odd = PixelImage(width: 3, height: 3, channels: 1, bitDepth: 8, samples: [UInt16](repeating: 7, count: 9))
+        var inputs: [URL] = []
+        for (name, image) in [("a", a), ("b", b), ("odd", odd)] {
+            let url = folder.appendingPathComponent("\(name).png")
+            try Data(PNGCodec.encode(image)).write(to: url)
+            inputs.append(url)
+        }
+        let output = TestResources.temporaryFolder("benchmark-mosaic-outputs")
+        let mosaics = try PredictionBenchmark.mosaics(of: inputs, side: 2, into: output)
+        #expect(mosaics.map(\.lastPathComponent) == ["mosaic000.png", "mosaic001.png"])
+        // Mosaic 0: a b / a b (8-bit samples scaled by 257); mosaic 1 starts with b.
+        let first = try ImageFile.read(mosaics[0]), second = try ImageFile.read(mosaics[1])
+        #expect(first.width == 4 && first.height == 2 && first.bitDepth == 16)
+        #expect(first.samples == [257, 514, 300, 400, 257, 514, 300, 400])
+        #expect(second.samples == [300, 400, 257, 514, 300, 400, 257, 514])
+    }
 }

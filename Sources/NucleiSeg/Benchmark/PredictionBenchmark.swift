@@ -33,6 +33,38 @@ public struct PredictionBenchmark: Sendable {
         return try PredictionWriter.imageFiles(in: folder)
     }
 
+    /// Larger test images made from real ones: mosaic k puts images k, k+1, ..., k+side²-1 (mod
+    /// count) of the most common size in a `side x side` grid, as 16-bit gray (8-bit samples
+    /// scaled by 257; colour images are left out), one mosaic per image, written as PNG into
+    /// `folder`. The samples' 512x512 images give 1024x1024 mosaics with hundreds of nuclei.
+    public static func mosaics(of images: [URL], side: Int, into folder: URL) throws -> [URL] {
+        precondition(side >= 1, "mosaic side must be positive")
+        let decoded = try images.map { try ImageFile.read($0) }.filter { $0.channels == 1 }
+        var sizes: [String: Int] = [:]
+        for image in decoded { sizes[image.sizeDescription, default: 0] += 1 }
+        guard let common = sizes.max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key })?.key else { return [] }
+        let tiles = decoded.filter { $0.sizeDescription == common }
+        let width = tiles[0].width, height = tiles[0].height
+        try OutputFolder.prepare(folder.path)
+        var files: [URL] = []
+        for first in tiles.indices {
+            var samples = [UInt16](repeating: 0, count: width * side * height * side)
+            for cell in 0..<(side * side) {
+                let tile = tiles[(first + cell) % tiles.count]
+                let scale: UInt16 = tile.bitDepth == 8 ? 257 : 1
+                let x0 = (cell % side) * width, y0 = (cell / side) * height
+                for y in 0..<height {
+                    for x in 0..<width { samples[(y0 + y) * width * side + x0 + x] = tile.samples[y * width + x] * scale }
+                }
+            }
+            let mosaic = PixelImage(width: width * side, height: height * side, channels: 1, bitDepth: 16, samples: samples)
+            let url = folder.appendingPathComponent(String(format: "mosaic%03d.png", first))
+            try AtomicFile.write(Data(try PNGCodec.encode(mosaic, path: url.path)), to: url)
+            files.append(url)
+        }
+        return files
+    }
+
     /// Predicts every image `repetitions` times (after one warm-up image) into a temporary folder,
     /// removed afterwards; reports the median pass.
     public func run(images: [URL], segmenter: Segmenter, progress: (String) -> Void = { _ in }) throws -> Result {
