@@ -29,19 +29,22 @@ import Testing
         let a = PixelImage(width: 2, height: 1, channels: 1, bitDepth: 8, samples: [1, 2])
         let b = PixelImage(width: 2, height: 1, channels: 1, bitDepth: 16, samples: [300, 400])
         let odd = PixelImage(width: 3, height: 3, channels: 1, bitDepth: 8, samples: [UInt16](repeating: 7, count: 9))
+        let grayRGB = PixelImage(width: 2, height: 1, channels: 3, bitDepth: 8, samples: [5, 5, 5, 6, 6, 6])
+        let colour = PixelImage(width: 2, height: 1, channels: 3, bitDepth: 8, samples: [5, 9, 5, 6, 6, 6])
         var inputs: [URL] = []
-        for (name, image) in [("a", a), ("b", b), ("odd", odd)] {
+        for (name, image) in [("a", a), ("b", b), ("odd", odd), ("c", grayRGB), ("d", colour)] {
             let url = folder.appendingPathComponent("\(name).png")
             try Data(PNGCodec.encode(image)).write(to: url)
             inputs.append(url)
         }
         let output = TestResources.temporaryFolder("benchmark-mosaic-outputs")
         let mosaics = try PredictionBenchmark.mosaics(of: inputs, side: 2, into: output)
-        #expect(mosaics.map(\.lastPathComponent) == ["mosaic000.png", "mosaic001.png"])
-        // Mosaic 0: a b / a b (8-bit samples scaled by 257); mosaic 1 starts with b.
+        #expect(mosaics.map(\.lastPathComponent) == ["mosaic000.png", "mosaic001.png", "mosaic002.png"])
+        // Mosaic 0: a b / c a (8-bit samples scaled by 257; c is gray stored as RGB, d colour and
+        // left out); mosaic 1 starts with b.
         let first = try ImageFile.read(mosaics[0]), second = try ImageFile.read(mosaics[1])
         #expect(first.width == 4 && first.height == 2 && first.bitDepth == 16)
-        #expect(first.samples == [257, 514, 300, 400, 257, 514, 300, 400])
-        #expect(second.samples == [300, 400, 257, 514, 300, 400, 257, 514])
+        #expect(first.samples == [257, 514, 300, 400, 1285, 1542, 257, 514])
+        #expect(second.samples == [300, 400, 1285, 1542, 257, 514, 300, 400])
     }
 }

@@ -35,11 +35,12 @@ public struct PredictionBenchmark: Sendable {
 
     /// Larger test images made from real ones: mosaic k puts images k, k+1, ..., k+side²-1 (mod
     /// count) of the most common size in a `side x side` grid, as 16-bit gray (8-bit samples
-    /// scaled by 257; colour images are left out), one mosaic per image, written as PNG into
+    /// scaled by 257; gray stored as RGB(A) counts as gray, colour images are left out), one
+    /// mosaic per image, written as PNG into
     /// `folder`. The samples' 512x512 images give 1024x1024 mosaics with hundreds of nuclei.
     public static func mosaics(of images: [URL], side: Int, into folder: URL) throws -> [URL] {
         precondition(side >= 1, "mosaic side must be positive")
-        let decoded = try images.map { try ImageFile.read($0) }.filter { $0.channels == 1 }
+        let decoded = try images.map { try ImageFile.read($0) }.compactMap(Self.gray)
         var sizes: [String: Int] = [:]
         for image in decoded { sizes[image.sizeDescription, default: 0] += 1 }
         guard let common = sizes.max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key })?.key else { return [] }
@@ -63,6 +64,20 @@ public struct PredictionBenchmark: Sendable {
             files.append(url)
         }
         return files
+    }
+
+    /// The image's first channel when it is gray (one channel, gray + alpha, or RGB(A) with equal
+    /// R, G and B), else nil.
+    static func gray(_ image: PixelImage) -> PixelImage? {
+        let c = image.channels, count = image.width * image.height
+        if c >= 3 {
+            for index in 0..<count where image.samples[index * c] != image.samples[index * c + 1] || image.samples[index * c] != image.samples[index * c + 2] {
+                return nil
+            }
+        }
+        guard c > 1 else { return image }
+        return PixelImage(width: image.width, height: image.height, channels: 1, bitDepth: image.bitDepth,
+                          samples: (0..<count).map { image.samples[$0 * c] })
     }
 
     /// Predicts every image `repetitions` times (after one warm-up image) into a temporary folder,
