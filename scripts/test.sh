@@ -5,3 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 swift test -c release
+# The page of `nucleiseg serve` in a real browser (installs chromium and Selenium when missing).
+scripts/test-browser.sh

@@ -1,0 +1,161 @@
+import Foundation
+import Testing
+import NucleiSeg
+import NucleiImaging
+import NucleiServe
+
+/// The JSON API through a real HTTP client against a server the test starts.
+@Suite(.serialized) struct ServerAPITests {
+    @Test func goodImageGivesWhatPredictWrites() async throws {
+        let (expected, expectedFolder) = try TestImages.expected(TestImages.first)
+        let stem = TestImages.first.deletingPathExtension().lastPathComponent
+        let folder = try await TestServer.with { base, server in
+            let health = try await TestServer.get(base, "/api/health")
+            #expect(health.status == 200)
+            #expect(health.text.contains("\"status\":\"ok\""))
+
+            let reply = try await TestServer.segment(base, image: try Data(contentsOf: TestImages.first), name: stem + ".png")
+            #expect(reply.status == 200, "\(reply.text)")
+            let result = try reply.json(SegmentationResponse.self)
+            #expect(result.count == expected.nuclei)
+            #expect(result.count > 10)  // the image has 28 hand-labelled nuclei
+            #expect(result.width == 256 && result.height == 256)
+            #expect(result.rows.count == result.count)
+            #expect(result.columns.first == "label" && result.columns.contains("area"))
+
+            // Every output is byte for byte what predict wrote.
+            for (kind, suffix) in [("labels", "_labels.png"), ("mask", "_mask.png"), ("overlay", "_overlay.png"), ("csv", "_nuclei.csv")] {
+                let path = try #require(result.files[kind])
+                let file = try await TestServer.get(base, path + "?download=1")
+                #expect(file.status == 200)
+                #expect(file.body == (try Data(contentsOf: expectedFolder.appendingPathComponent(stem + suffix))), "\(kind)")
+                #expect(file.headers["content-disposition"] == "attachment; filename=\"\(stem + suffix)\"")
+            }
+            // The labels decode to `count` nuclei, as the measurements' rows say.
+            let labels = try await TestServer.get(base, result.files["labels"]!)
+            let decoded = try PNGCodec.decode(Array(labels.body), path: "labels.png")
+            #expect(decoded.bitDepth == 16)
+            #expect(Int(decoded.samples.max() ?? 0) == result.count)
+
+            let zip = try await TestServer.get(base, result.files["zip"]!)
+            #expect(zip.status == 200)
+            #expect(zip.headers["content-type"] == "application/zip")
+            #expect(zip.body.starts(with: [0x50, 0x4B, 0x03, 0x04]))
+            for suffix in ["_labels.png", "_mask.png", "_overlay.png", "_nuclei.csv"] {
+                #expect(zip.body.range(of: Data((stem + suffix).utf8)) != nil)
+            }
+            let again = try await TestServer.get(base, "/api/results/\(result.id)")
+            #expect(try again.json(SegmentationResponse.self) == result)
+
+            // The upload is gone once answered; the results stay until the server stops.
+            let uploads = try FileManager.default.contentsOfDirectory(atPath: server.temporaryFolder.appendingPathComponent("uploads").path)
+            #expect(uploads.isEmpty)
+            return server.temporaryFolder
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder.path), "the temporary folder is removed at exit")
+    }
+
+    @Test func optionsChangeTheResultAsTheyDoInPredict() async throws {
+        var options = SegmentationSettings().predictionOptions
+        options.instances.splitTouching = false
+        options.instances.minimumArea = 40
+        let (expected, _) = try TestImages.expected(TestImages.first, options: options)
+        try await TestServer.with { base, _ in
+            let reply = try await TestServer.segment(base, image: try Data(contentsOf: TestImages.first), name: "a.png", query: "split=false&min_area=40")
+            #expect(reply.status == 200)
+            let result = try reply.json(SegmentationResponse.self)
+            #expect(result.count == expected.nuclei)
+            #expect(!result.settings.splitTouching && result.settings.minimumArea == 40)
+            #expect(result.rows.allSatisfy { ($0[1] ?? 0) >= 40 })
+
+            let bad = try await TestServer.segment(base, image: try Data(contentsOf: TestImages.first), name: "a.png", query: "threshold=2")
+            #expect(bad.status == 400)
+            #expect(bad.errorMessage == "option threshold=2 is not valid: expected a probability from 0 up to (not including) 1")
+        }
+    }
+
+    /// The message of a corrupt file is the CLI's, with the file's own name; the server goes on.
+    @Test(arguments: ["garbage", "truncated"]) func corruptImageGetsTheCLIMessage(kind: String) async throws {
+        let good = try Data(contentsOf: TestImages.first)
+        let bytes = kind == "garbage" ? Data("this is not an image at all".utf8) : good.prefix(2_000)
+        let local = TestImages.temporaryFolder("corrupt-\(kind)").appendingPathComponent("broken.png")
+        try bytes.write(to: local)
+        var cliMessage = ""
+        do {
+            _ = try ImageFile.read(local)
+            Issue.record("the corrupt file was read")
+        } catch {
+            cliMessage = UserMessage.text(for: error).replacingOccurrences(of: local.deletingLastPathComponent().path + "/", with: "")
+        }
+        #expect(cliMessage.hasPrefix("broken.png: "))
+        try await TestServer.with { base, server in
+            let reply = try await TestServer.segment(base, image: bytes, name: "broken.png")
+            #expect(reply.status == 422)
+            #expect(reply.errorMessage == cliMessage)
+            #expect(!(reply.errorMessage ?? "").contains(server.temporaryFolder.path))
+            let after = try await TestServer.segment(base, image: good, name: "good.png")
+            #expect(after.status == 200)
+            let results = try FileManager.default.contentsOfDirectory(atPath: server.temporaryFolder.appendingPathComponent("results").path)
+            #expect(results.count == 1, "the failed request left no result folder")
+        }
+    }
+
+    @Test func emptyAndMissingAreClear() async throws {
+        try await TestServer.with { base, _ in
+            let empty = try await TestServer.segment(base, image: Data(), name: "x.png")
+            #expect(empty.status == 400)
+            #expect(empty.errorMessage == ServeError.emptyUpload.description)
+            let missing = try await TestServer.get(base, "/api/results/0001-nope/labels.png")
+            #expect(missing.status == 404)
+        }
+    }
+
+    @Test(arguments: [false, true]) func oversizedUploadIsRefused(streamed: Bool) async throws {
+        let image = try Data(contentsOf: TestImages.first)  // 40 kB
+        let limit = 16_384
+        try await TestServer.with(maxUploadBytes: limit) { base, server in
+            let reply = try await TestServer.segment(base, image: image, name: "big.png", streamed: streamed)
+            #expect(reply.status == 413)
+            let expected = streamed ? ServeError.uploadTooLarge(bytes: nil, limit: limit) : .uploadTooLarge(bytes: image.count, limit: limit)
+            #expect(reply.errorMessage == expected.description)
+            #expect(expected.description.contains("over this server's limit of 16 kB (start it with --max-upload-mb to change it)"))
+            let uploads = (try? FileManager.default.contentsOfDirectory(atPath: server.temporaryFolder.appendingPathComponent("uploads").path)) ?? []
+            #expect(uploads.isEmpty)
+            // A small image still goes through.
+            let small = try await TestServer.segment(base, image: try Data(contentsOf: TestImages.second).prefix(limit), name: "cut.png")
+            #expect(small.status == 422)
+        }
+    }
+
+    @Test func twoConcurrentRequestsEachGetTheirOwnResult() async throws {
+        let (first, _) = try TestImages.expected(TestImages.first)
+        let (second, _) = try TestImages.expected(TestImages.second)
+        #expect(first.nuclei != second.nuclei)
+        try await TestServer.with { base, _ in
+            async let a = TestServer.segment(base, image: try Data(contentsOf: TestImages.first), name: "first.png")
+            async let b = TestServer.segment(base, image: try Data(contentsOf: TestImages.second), name: "second.png")
+            let (replyA, replyB) = try await (a, b)
+            #expect(replyA.status == 200 && replyB.status == 200)
+            let resultA = try replyA.json(SegmentationResponse.self), resultB = try replyB.json(SegmentationResponse.self)
+            #expect(resultA.count == first.nuclei)
+            #expect(resultB.count == second.nuclei)
+            #expect(resultA.id != resultB.id)
+            #expect(resultA.name == "first.png" && resultB.name == "second.png")
+            let archive = try await TestServer.get(base, "/api/archive?ids=\(resultA.id),\(resultB.id)")
+            #expect(archive.status == 200)
+            #expect(archive.body.range(of: Data("first_labels.png".utf8)) != nil)
+            #expect(archive.body.range(of: Data("second_labels.png".utf8)) != nil)
+        }
+    }
+
+    @Test func pageIsSelfContained() async throws {
+        try await TestServer.with { base, _ in
+            let page = try await TestServer.get(base, "/")
+            #expect(page.status == 200)
+            #expect(page.headers["content-type"] == "text/html; charset=utf-8")
+            #expect(page.text.contains("<script>") && page.text.contains("/api/segment"))
+            #expect(!page.text.contains("http://") && !page.text.contains("https://"), "no resource from another host")
+            #expect(!page.text.contains("<script src") && !page.text.contains("<link"))
+        }
+    }
+}

@@ -1,0 +1,111 @@
+"""The page of `nucleiseg serve` in headless Chromium, driven by Selenium.
+
+Run by scripts/test-browser.sh, which starts the server and computes the CLI's answers.
+Prints one line per check and a closing 'browser: N passed, N failed' line.
+"""
+import argparse
+import os
+import sys
+import time
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--url", required=True)
+parser.add_argument("--image", required=True)
+parser.add_argument("--broken", required=True)
+parser.add_argument("--cli-count", type=int, required=True)
+parser.add_argument("--cli-labels", required=True)
+parser.add_argument("--cli-error", required=True)
+parser.add_argument("--downloads", required=True)
+parser.add_argument("--screenshot")
+args = parser.parse_args()
+
+passed, failed = 0, 0
+
+
+def check(condition, what):
+    global passed, failed
+    if condition:
+        passed += 1
+        print(f"ok: {what}")
+    else:
+        failed += 1
+        print(f"FAIL: {what}")
+
+
+os.makedirs(args.downloads, exist_ok=True)
+options = webdriver.ChromeOptions()
+options.binary_location = "/usr/bin/chromium"
+for flag in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,800",
+             "--force-device-scale-factor=1"]:
+    options.add_argument(flag)
+options.add_experimental_option("prefs", {"download.default_directory": args.downloads, "download.prompt_for_download": False})
+driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+try:
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": args.downloads})
+    driver.set_window_size(1280, 800)
+    driver.get(args.url)
+    WebDriverWait(driver, 30).until(lambda d: "model:" in d.find_element(By.ID, "health").text)
+    check(True, "the page loads and reaches the API")
+
+    started = time.monotonic()
+    driver.find_element(By.ID, "file-input").send_keys(args.image)
+    WebDriverWait(driver, 300).until(
+        lambda d: d.execute_script("const i = document.getElementById('overlay'); return i.dataset.loaded && i.complete && i.naturalWidth > 0"))
+    print(f"upload to overlay: {time.monotonic() - started:.2f} s")
+    shown = driver.find_element(By.ID, "count").text
+    check(shown == str(args.cli_count), f"count shown ({shown}) equals the CLI's ({args.cli_count})")
+    rows = driver.find_elements(By.CSS_SELECTOR, "#measurements tbody tr")
+    check(len(rows) == args.cli_count, f"the table has one row per nucleus ({len(rows)})")
+
+    # Sorting: click 'area' twice -> descending.
+    headers = driver.find_elements(By.CSS_SELECTOR, "#measurements thead th")
+    area = next(h for h in headers if h.text.strip() == "area")
+    area.click()
+    area = next(h for h in driver.find_elements(By.CSS_SELECTOR, "#measurements thead th") if h.text.strip().startswith("area"))
+    area.click()
+    index = [h.text.strip() for h in driver.find_elements(By.CSS_SELECTOR, "#measurements thead th")].index("area")
+    values = [float(r.find_elements(By.TAG_NAME, "td")[index].text) for r in driver.find_elements(By.CSS_SELECTOR, "#measurements tbody tr")]
+    check(values == sorted(values, reverse=True) and len(values) > 1, "clicking 'area' twice sorts the table by area, largest first")
+
+    if args.screenshot:
+        driver.save_screenshot(args.screenshot)
+        print(f"screenshot: {args.screenshot}")
+
+    driver.find_element(By.ID, "download-labels").click()
+    name = os.path.basename(args.cli_labels)
+    target = os.path.join(args.downloads, name)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not (os.path.exists(target) and not os.path.exists(target + ".crdownload")):
+        time.sleep(0.1)
+    time.sleep(0.2)
+    same = os.path.exists(target) and open(target, "rb").read() == open(args.cli_labels, "rb").read()
+    check(same, f"the downloaded {name} is byte for byte the CLI's")
+
+    # Changing an option re-runs the image: without splitting there are at most as many nuclei.
+    before = int(driver.find_element(By.ID, "count").text)
+    old_id = driver.execute_script("return document.getElementById('overlay').dataset.loaded")
+    driver.find_element(By.ID, "opt-split").click()
+    WebDriverWait(driver, 300).until(
+        lambda d: d.execute_script("const i = document.getElementById('overlay'); return i.dataset.loaded && i.dataset.loaded !== arguments[0]", old_id))
+    after = int(driver.find_element(By.ID, "count").text)
+    check(after <= before, f"turning split off re-runs the image ({before} -> {after} nuclei)")
+
+    # A corrupt file: the CLI's message on the page, and the server still serves.
+    driver.find_element(By.ID, "file-input").send_keys(args.broken)
+    WebDriverWait(driver, 60).until(lambda d: d.execute_script(
+        "return [...document.querySelectorAll('#files li')].some(li => li.classList.contains('failed'))"))
+    driver.find_elements(By.CSS_SELECTOR, "#files li")[-1].click()
+    message = driver.find_element(By.ID, "error").text
+    check(message == args.cli_error, f"the corrupt file shows the CLI's message: {message!r}")
+    driver.find_elements(By.CSS_SELECTOR, "#files li")[0].click()
+    check(driver.find_element(By.ID, "count").text == str(after), "the earlier result is still shown after the failure")
+finally:
+    driver.quit()
+
+print(f"browser: {passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# The real-browser test of `nucleiseg serve`: headless Chromium (Debian's chromium and
+# chromium-driver, installed when missing) driven by Selenium (from PyPI, in a throw-away virtual
+# environment) opens the page, uploads a bundled image, waits for the overlay, and checks the
+# count and the downloaded labels against `nucleiseg predict` on the same image; then a corrupt
+# file, whose message must be the CLI's; then Ctrl-C, which must stop the server and remove its
+# temporary folder. SCREENSHOT=FILE also saves the page at 1280x800 (docs/serve-page.png).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+binary=.build/release/nucleiseg
+[ -x "$binary" ] || swift build -c release --product nucleiseg
+
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+    echo "installing: chromium chromium-driver"
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium chromium-driver
+fi
+
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+    [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+venv=.build/browser-venv
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import selenium" 2>/dev/null; then
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check "selenium>=4.20,<5"
+fi
+
+image_id=0c6507d493bf79b2ba248c5cca3d14df8b67328b89efa5f4a32f97a06a88c92c
+image="$PWD/data/dsb2018/test/$image_id/images/$image_id.png"
+
+# What the command line gives for the same image (default options, like the page).
+"$binary" predict "$image" --output "$work/cli" > "$work/cli.txt"
+cli_count=$(sed -n 's/.*: \([0-9][0-9]*\) nuclei$/\1/p' "$work/cli.txt")
+head -c 3000 "$image" > "$work/broken.png"
+if "$binary" predict "$work/broken.png" --output "$work/cli-broken" 2> "$work/cli-broken.txt" >/dev/null; then
+    echo "error: predict accepted a truncated PNG" >&2; exit 1
+fi
+cli_error=$(sed -e 's/^error: //' -e "s|$work/||" "$work/cli-broken.txt")
+
+"$binary" serve --port 0 > "$work/serve.txt" 2>&1 &
+server_pid=$!
+url=""
+for _ in $(seq 1 600); do
+    url=$(sed -n 's/^serving \(http:[^ ]*\) .*/\1/p' "$work/serve.txt")
+    [ -n "$url" ] && break
+    kill -0 "$server_pid" 2>/dev/null || { cat "$work/serve.txt" >&2; exit 1; }
+    sleep 0.1
+done
+[ -n "$url" ] || { echo "error: the server did not start" >&2; cat "$work/serve.txt" >&2; exit 1; }
+
+set +e
+"$venv/bin/python" Tests/browser/serve_page_test.py --url "$url" --image "$image" --broken "$work/broken.png" \
+    --cli-count "$cli_count" --cli-labels "$work/cli/${image_id}_labels.png" --cli-error "$cli_error" \
+    --downloads "$work/downloads" ${SCREENSHOT:+--screenshot "$SCREENSHOT"}
+status=$?
+set -e
+
+# Ctrl-C: the server stops by itself and removes its temporary folder.
+kill -INT "$server_pid"
+stopped=1
+for _ in $(seq 1 100); do
+    kill -0 "$server_pid" 2>/dev/null || { stopped=0; break; }
+    sleep 0.1
+done
+if [ $stopped -ne 0 ]; then
+    echo "FAIL: the server did not stop within 10 s of SIGINT"; status=1
+else
+    wait "$server_pid"; code=$?
+    leftovers=$(ls -d "${TMPDIR:-/tmp}/nucleiseg-serve-$server_pid-"* 2>/dev/null || true)
+    if [ $code -ne 0 ] || [ -n "$leftovers" ]; then
+        echo "FAIL: after SIGINT: exit status $code, left: ${leftovers:-nothing}"; status=1
+    else
+        echo "ok: SIGINT stopped the server (status 0) and its temporary folder is gone"
+    fi
+fi
+server_pid=""
+exit $status
