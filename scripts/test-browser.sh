@@ -36,10 +36,14 @@ fi
 
 image_id=0c6507d493bf79b2ba248c5cca3d14df8b67328b89efa5f4a32f97a06a88c92c
 image="$PWD/data/dsb2018/test/$image_id/images/$image_id.png"
+second_id=1a75e9f15481d11084fe66bc2a5afac6dc5bec20ed56a7351a6d65ef0fe8762b
+second="$PWD/data/dsb2018/test/$second_id/images/$second_id.png"
 
 # What the command line gives for the same image (default options, like the page).
 "$binary" predict "$image" --output "$work/cli" > "$work/cli.txt"
 cli_count=$(sed -n 's/.*: \([0-9][0-9]*\) nuclei$/\1/p' "$work/cli.txt")
+"$binary" predict "$image" --min-area 200 --output "$work/cli-200" > "$work/cli-200.txt"
+cli_count_200=$(sed -n 's/.*: \([0-9][0-9]*\) nuclei$/\1/p' "$work/cli-200.txt")
 head -c 3000 "$image" > "$work/broken.png"
 if "$binary" predict "$work/broken.png" --output "$work/cli-broken" 2> "$work/cli-broken.txt" >/dev/null; then
     echo "error: predict accepted a truncated PNG" >&2; exit 1
@@ -58,8 +62,9 @@ done
 [ -n "$url" ] || { echo "error: the server did not start" >&2; cat "$work/serve.txt" >&2; exit 1; }
 
 set +e
-"$venv/bin/python" Tests/browser/serve_page_test.py --url "$url" --image "$image" --broken "$work/broken.png" \
+"$venv/bin/python" Tests/browser/serve_page_test.py --url "$url" --image "$image" --broken "$work/broken.png" --second-image "$second" \
     --cli-count "$cli_count" --cli-labels "$work/cli/${image_id}_labels.png" --cli-error "$cli_error" \
+    --min-area 200 --cli-count-min-area "$cli_count_200" \
     --downloads "$work/downloads" ${SCREENSHOT:+--screenshot "$SCREENSHOT"}
 status=$?
 set -e

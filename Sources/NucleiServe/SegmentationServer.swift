@@ -248,7 +248,7 @@ public final class SegmentationServer: Sendable {
 
     static func json<Value: Encodable>(_ value: Value) throws -> Response {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return response(bytes: [UInt8](try encoder.encode(value)), contentType: "application/json")
     }
 

@@ -11,24 +11,25 @@ enum WebPage {
 <style>
   :root { --accent: #1f6feb; --bg: #f6f7f9; --panel: #fff; --line: #d8dce2; --text: #1d2128; --muted: #5d6673; --bad: #b42318; }
   * { box-sizing: border-box; }
+  [hidden] { display: none !important; }
   html, body { margin: 0; height: 100%; }
   body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; color: var(--text); background: var(--bg); display: flex; flex-direction: column; }
   header { display: flex; align-items: baseline; gap: 14px; padding: 10px 18px; background: #10243e; color: #fff; }
   header h1 { font-size: 18px; margin: 0; }
   header .sub { color: #b9c6d8; font-size: 13px; }
   header #health { margin-left: auto; color: #b9c6d8; font-size: 12px; }
-  main { flex: 1; min-height: 0; display: grid; grid-template-columns: 270px minmax(0, 1fr) 400px; gap: 12px; padding: 12px; }
+  main { flex: 1; min-height: 0; display: grid; grid-template-columns: 260px minmax(0, 1fr) 450px; gap: 12px; padding: 12px; }
   .panel { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; min-height: 0; }
-  aside { display: flex; flex-direction: column; gap: 10px; padding: 12px; overflow: auto; }
+  aside { display: flex; flex-direction: column; gap: 10px; padding: 12px; overflow-y: auto; overflow-x: hidden; }
   .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
   #drop { display: block; border: 2px dashed #9aa7b8; border-radius: 8px; padding: 18px 10px; text-align: center; color: var(--muted); cursor: pointer; }
   #drop.over { border-color: var(--accent); background: #eaf2ff; color: var(--accent); }
   #drop strong { color: var(--text); }
-  fieldset { border: 1px solid var(--line); border-radius: 8px; margin: 0; padding: 8px 10px 10px; }
+  fieldset { border: 1px solid var(--line); border-radius: 8px; margin: 0; padding: 8px 10px 10px; min-width: 0; }
   legend { color: var(--muted); font-size: 12px; padding: 0 4px; }
   .row { display: flex; align-items: center; justify-content: space-between; gap: 8px; margin: 5px 0; }
   .row input[type=number] { width: 72px; }
-  .row input[type=range] { width: 110px; }
+  .row input[type=range] { width: 96px; }
   output { font-variant-numeric: tabular-nums; min-width: 2.6em; text-align: right; }
   button { font: inherit; padding: 5px 10px; border-radius: 6px; border: 1px solid var(--line); background: #fff; cursor: pointer; }
   button:hover { border-color: var(--accent); }
@@ -40,8 +41,8 @@ enum WebPage {
   #files .state { color: var(--muted); white-space: nowrap; font-variant-numeric: tabular-nums; }
   #files li.failed .state { color: var(--bad); }
   #viewer { display: flex; flex-direction: column; padding: 12px; gap: 8px; }
-  #summary { display: flex; align-items: baseline; gap: 12px; flex-wrap: wrap; }
-  #image-name { font-weight: 600; }
+  #summary { display: flex; align-items: baseline; gap: 12px; flex-wrap: wrap; min-width: 0; }
+  #image-name { font-weight: 600; max-width: 100%; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
   #count-line { font-size: 20px; }
   #count { font-weight: 700; color: var(--accent); }
   #details { color: var(--muted); }
@@ -62,8 +63,8 @@ enum WebPage {
   #table-panel { display: flex; flex-direction: column; padding: 12px; }
   #table-panel h2 { font-size: 14px; margin: 0 0 6px; }
   .table-wrap { flex: 1; min-height: 0; overflow: auto; border-top: 1px solid var(--line); }
-  table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; font-size: 12.5px; }
-  th, td { padding: 3px 6px; text-align: right; border-bottom: 1px solid #eef0f3; white-space: nowrap; }
+  table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; font-size: 12px; }
+  th, td { padding: 3px 4px; text-align: right; border-bottom: 1px solid #eef0f3; white-space: nowrap; }
   th { position: sticky; top: 0; background: #f3f5f8; cursor: pointer; user-select: none; font-weight: 600; }
   th:hover { color: var(--accent); }
   th.asc::after { content: " \25B2"; font-size: 9px; }
@@ -82,7 +83,7 @@ enum WebPage {
     <label id="drop" for="file-input"><strong>Drop PNG or TIFF images here</strong><br>or click to choose (8/16-bit, any size)</label>
     <input type="file" id="file-input" class="visually-hidden" multiple accept=".png,.tif,.tiff,image/png,image/tiff">
     <fieldset id="options">
-      <legend>Options (changes re-run the shown image)</legend>
+      <legend>Options: a change re-runs the shown image</legend>
       <div class="row"><label for="opt-min-area">Min area (px)</label><input type="number" id="opt-min-area" min="0" step="1" value="8"></div>
       <div class="row"><label for="opt-split">Split touching nuclei</label><input type="checkbox" id="opt-split" checked></div>
       <div class="row"><label for="opt-fill-holes">Fill holes</label><input type="checkbox" id="opt-fill-holes" checked></div>
@@ -275,14 +276,16 @@ function renderSelected() {
   renderTable(result);
 }
 
+const shortNames = { centroid_x: "x", centroid_y: "y", bbox_x: "box x", bbox_y: "box y", bbox_width: "box w", bbox_height: "box h", mean_intensity: "mean" };
 function renderTable(result) {
   const head = $("measurements").tHead, body = $("measurements").tBodies[0];
   if (!result) { head.replaceChildren(); body.replaceChildren(); $("table-note").textContent = ""; return; }
   const tr = document.createElement("tr");
   result.columns.forEach((column, index) => {
     const th = document.createElement("th");
-    th.textContent = column.replace(/_/g, " ");
-    th.title = `sort by ${column}`;
+    th.textContent = shortNames[column] || column.replace(/_/g, " ");
+    th.dataset.column = column;
+    th.title = `${column}: click to sort`;
     if (sort.column === index) th.className = sort.ascending ? "asc" : "desc";
     th.onclick = () => { sort = { column: index, ascending: sort.column === index ? !sort.ascending : true }; renderTable(result); };
     tr.append(th);

@@ -11,14 +11,18 @@ import time
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--url", required=True)
 parser.add_argument("--image", required=True)
 parser.add_argument("--broken", required=True)
+parser.add_argument("--second-image", required=True)
 parser.add_argument("--cli-count", type=int, required=True)
 parser.add_argument("--cli-labels", required=True)
+parser.add_argument("--min-area", type=int, required=True)
+parser.add_argument("--cli-count-min-area", type=int, required=True)
 parser.add_argument("--cli-error", required=True)
 parser.add_argument("--downloads", required=True)
 parser.add_argument("--screenshot")
@@ -47,7 +51,8 @@ options.add_experimental_option("prefs", {"download.default_directory": args.dow
 driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 try:
     driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": args.downloads})
-    driver.set_window_size(1280, 800)
+    # A 1280x800 viewport, whatever the window decorations.
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 800, "deviceScaleFactor": 1, "mobile": False})
     driver.get(args.url)
     WebDriverWait(driver, 30).until(lambda d: "model:" in d.find_element(By.ID, "health").text)
     check(True, "the page loads and reaches the API")
@@ -64,13 +69,19 @@ try:
 
     # Sorting: click 'area' twice -> descending.
     headers = driver.find_elements(By.CSS_SELECTOR, "#measurements thead th")
-    area = next(h for h in headers if h.text.strip() == "area")
-    area.click()
-    area = next(h for h in driver.find_elements(By.CSS_SELECTOR, "#measurements thead th") if h.text.strip().startswith("area"))
-    area.click()
-    index = [h.text.strip() for h in driver.find_elements(By.CSS_SELECTOR, "#measurements thead th")].index("area")
+    driver.find_element(By.CSS_SELECTOR, "#measurements thead th[data-column=area]").click()
+    driver.find_element(By.CSS_SELECTOR, "#measurements thead th[data-column=area]").click()
+    index = [h.get_attribute("data-column") for h in driver.find_elements(By.CSS_SELECTOR, "#measurements thead th")].index("area")
     values = [float(r.find_elements(By.TAG_NAME, "td")[index].text) for r in driver.find_elements(By.CSS_SELECTOR, "#measurements tbody tr")]
     check(values == sorted(values, reverse=True) and len(values) > 1, "clicking 'area' twice sorts the table by area, largest first")
+
+    # A second image: both listed, the first still shown, one zip for both.
+    driver.find_element(By.ID, "file-input").send_keys(args.second_image)
+    WebDriverWait(driver, 300).until(lambda d: d.execute_script(
+        "return [...document.querySelectorAll('#files li')].filter(li => li.classList.contains('done')).length === 2"))
+    link = driver.find_element(By.ID, "download-all")
+    check(link.is_displayed() and link.get_attribute("href").count(",") == 1, "two images give a 'download all' zip of both")
+    check(driver.find_element(By.ID, "count").text == str(args.cli_count), "the first image stays shown while the second runs")
 
     if args.screenshot:
         driver.save_screenshot(args.screenshot)
@@ -86,14 +97,16 @@ try:
     same = os.path.exists(target) and open(target, "rb").read() == open(args.cli_labels, "rb").read()
     check(same, f"the downloaded {name} is byte for byte the CLI's")
 
-    # Changing an option re-runs the image: without splitting there are at most as many nuclei.
-    before = int(driver.find_element(By.ID, "count").text)
+    # Changing an option re-runs the image, with the CLI's result for that option.
     old_id = driver.execute_script("return document.getElementById('overlay').dataset.loaded")
-    driver.find_element(By.ID, "opt-split").click()
+    field = driver.find_element(By.ID, "opt-min-area")
+    field.clear()
+    field.send_keys(str(args.min_area), Keys.TAB)
     WebDriverWait(driver, 300).until(
         lambda d: d.execute_script("const i = document.getElementById('overlay'); return i.dataset.loaded && i.dataset.loaded !== arguments[0]", old_id))
     after = int(driver.find_element(By.ID, "count").text)
-    check(after <= before, f"turning split off re-runs the image ({before} -> {after} nuclei)")
+    check(after == args.cli_count_min_area and after < args.cli_count,
+          f"min area {args.min_area} re-runs the image: {after} nuclei, the CLI's --min-area {args.min_area} gives {args.cli_count_min_area}")
 
     # A corrupt file: the CLI's message on the page, and the server still serves.
     driver.find_element(By.ID, "file-input").send_keys(args.broken)
