@@ -79,13 +79,35 @@ done
 if [ $stopped -ne 0 ]; then
     echo "FAIL: the server did not stop within 10 s of SIGINT"; status=1
 else
+    set +e
     wait "$server_pid"; code=$?
+    set -e
     leftovers=$(ls -d "${TMPDIR:-/tmp}/nucleiseg-serve-$server_pid-"* 2>/dev/null || true)
     if [ $code -ne 0 ] || [ -n "$leftovers" ]; then
         echo "FAIL: after SIGINT: exit status $code, left: ${leftovers:-nothing}"; status=1
     else
         echo "ok: SIGINT stopped the server (status 0) and its temporary folder is gone"
     fi
+fi
+server_pid=""
+
+# SIGTERM (how a service manager stops it): the same clean stop.
+"$binary" serve --port 0 > "$work/serve-term.txt" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 600); do
+    grep -q '^serving http' "$work/serve-term.txt" && break
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.1
+done
+kill -TERM "$server_pid"
+set +e
+wait "$server_pid"; code=$?
+set -e
+leftovers=$(ls -d "${TMPDIR:-/tmp}/nucleiseg-serve-$server_pid-"* 2>/dev/null || true)
+if [ $code -ne 0 ] || [ -n "$leftovers" ] || ! grep -q '^stopped; temporary files removed' "$work/serve-term.txt"; then
+    echo "FAIL: after SIGTERM: exit status $code, left: ${leftovers:-nothing}"; cat "$work/serve-term.txt"; status=1
+else
+    echo "ok: SIGTERM stopped the server (status 0) and its temporary folder is gone"
 fi
 server_pid=""
 exit $status

@@ -211,17 +211,25 @@ function stateText(item) {
 }
 
 function renderList() {
+  // Rows are updated in place (progress ticks 4 times a second), so a click never hits a row
+  // that was just replaced.
   const list = $("files");
-  list.replaceChildren(...items.map((item, index) => {
-    const li = document.createElement("li");
+  while (list.children.length > items.length) list.lastChild.remove();
+  items.forEach((item, index) => {
+    let li = list.children[index];
+    if (!li) {
+      li = document.createElement("li");
+      const name = document.createElement("span"); name.className = "name";
+      const state = document.createElement("span"); state.className = "state";
+      li.append(name, state);
+      li.onclick = () => { selected = Number(li.dataset.index); renderList(); renderSelected(); };
+      list.append(li);
+    }
     li.className = (index === selected ? "selected " : "") + item.state;
     li.dataset.index = String(index);
-    const name = document.createElement("span"); name.className = "name"; name.textContent = item.name; name.title = item.name;
-    const state = document.createElement("span"); state.className = "state"; state.textContent = stateText(item);
-    li.append(name, state);
-    li.onclick = () => { selected = index; renderList(); renderSelected(); };
-    return li;
-  }));
+    li.firstChild.textContent = item.name; li.firstChild.title = item.name;
+    li.lastChild.textContent = stateText(item);
+  });
 }
 
 function renderSelected() {

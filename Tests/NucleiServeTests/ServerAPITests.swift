@@ -55,6 +55,24 @@ import NucleiServe
         #expect(!FileManager.default.fileExists(atPath: folder.path), "the temporary folder is removed at exit")
     }
 
+    /// A 16-bit grayscale PNG (the image's first channel times 257) goes through as in predict.
+    @Test func sixteenBitImageGivesWhatPredictWrites() async throws {
+        let source = try ImageFile.read(TestImages.first)
+        let gray = (0..<(source.width * source.height)).map { source.samples[$0 * source.channels] * 257 }
+        let image = PixelImage(width: source.width, height: source.height, channels: 1, bitDepth: 16, samples: gray)
+        let file = TestImages.temporaryFolder("sixteen").appendingPathComponent("gray16.png")
+        try Data(try PNGCodec.encode(image)).write(to: file)
+        let (expected, expectedFolder) = try TestImages.expected(file)
+        try await TestServer.with { base, _ in
+            let reply = try await TestServer.segment(base, image: try Data(contentsOf: file), name: "gray16.png")
+            #expect(reply.status == 200, "\(reply.text)")
+            let result = try reply.json(SegmentationResponse.self)
+            #expect(result.count == expected.nuclei && result.count > 10)
+            let labels = try await TestServer.get(base, result.files["labels"]!)
+            #expect(labels.body == (try Data(contentsOf: expectedFolder.appendingPathComponent("gray16_labels.png"))))
+        }
+    }
+
     @Test func optionsChangeTheResultAsTheyDoInPredict() async throws {
         var options = SegmentationSettings().predictionOptions
         options.instances.splitTouching = false

@@ -34,7 +34,7 @@ try:
             started = time.monotonic()
             driver.find_element(By.ID, "file-input").send_keys(image)
             WebDriverWait(driver, 10).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#files li")) > count_before)
-            driver.find_elements(By.CSS_SELECTOR, "#files li")[-1].click()
+            driver.execute_script("const rows = document.querySelectorAll('#files li'); rows[rows.length - 1].click()")
             WebDriverWait(driver, 600).until(lambda d: d.execute_script(
                 "const i = document.getElementById('overlay'); return i.dataset.loaded && i.dataset.loaded !== arguments[0] && i.complete && i.naturalWidth > 0", old))
             seconds = time.monotonic() - started
