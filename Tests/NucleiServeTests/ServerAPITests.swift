@@ -166,6 +166,36 @@ import NucleiServe
         }
     }
 
+    /// The model's queue is not Swift's thread pool: the page and the health check answer while
+    /// an image is being segmented, and the health check counts it.
+    @Test func serverAnswersWhileAnImageRuns() async throws {
+        let image = try Data(contentsOf: TestImages.dsb("0ea221716cf13710214dcd331a61cea48308c3940df1d28cfc7fd817c83714e1"))  // 696x520
+        try await TestServer.with { base, _ in
+            let clock = ContinuousClock()
+            let started = clock.now
+            let segmentation = Task { () -> (TestServer.Reply, ContinuousClock.Instant) in
+                let reply = try await TestServer.segment(base, image: image, name: "slow.png")
+                return (reply, clock.now)
+            }
+            var sawRunning = false
+            var answeredWhileRunning: ContinuousClock.Instant?
+            for _ in 0..<400 where !sawRunning {
+                let health = try await TestServer.get(base, "/api/health")
+                if health.text.contains("\"waiting\":1") {
+                    sawRunning = true
+                    let page = try await TestServer.get(base, "/")
+                    #expect(page.status == 200)
+                    answeredWhileRunning = clock.now
+                }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            let (reply, finished) = try await segmentation.value
+            #expect(reply.status == 200)
+            #expect(sawRunning, "the health check saw the request waiting on the model")
+            if let answeredWhileRunning { #expect(answeredWhileRunning < finished && answeredWhileRunning > started) }
+        }
+    }
+
     @Test func pageIsSelfContained() async throws {
         try await TestServer.with { base, _ in
             let page = try await TestServer.get(base, "/")
