@@ -55,7 +55,7 @@ enum WebPage {
   #error { color: var(--bad); background: #fef3f2; border: 1px solid #fecdca; border-radius: 6px; padding: 8px 10px; white-space: pre-wrap; }
   #image-box { flex: 1; min-height: 0; display: flex; align-items: center; justify-content: center; background: #0d1117; border-radius: 6px; overflow: hidden; }
   #image-box .hint { color: #8b949e; }
-  #overlay { max-width: 100%; max-height: 100%; object-fit: contain; }
+  #overlay { max-width: 100%; max-height: 100%; object-fit: contain; cursor: zoom-in; }
   #overlay.small { image-rendering: pixelated; }
   #downloads { display: flex; gap: 8px; flex-wrap: wrap; align-items: center; }
   #downloads a, #download-all { color: var(--accent); text-decoration: none; border: 1px solid var(--line); border-radius: 6px; padding: 4px 9px; }
@@ -69,7 +69,7 @@ enum WebPage {
   th:hover { color: var(--accent); }
   th.asc::after { content: " \25B2"; font-size: 9px; }
   th.desc::after { content: " \25BC"; font-size: 9px; }
-  @media (max-width: 1100px) { main { grid-template-columns: 240px minmax(0, 1fr); } #table-panel { grid-column: 1 / -1; min-height: 320px; } }
+  @media (max-width: 1100px) { main { grid-template-columns: 240px minmax(0, 1fr); grid-template-rows: minmax(0, 1fr) 240px; } #table-panel { grid-column: 1 / -1; } }
 </style>
 </head>
 <body>
@@ -249,13 +249,20 @@ function renderSelected() {
   const result = item.result;
   if (!result || busy || item.error) {
     if (!result || item.error) { $("count-line").hidden = true; $("details").textContent = ""; }
-    if (!result) { $("overlay").hidden = true; $("downloads").replaceChildren(); renderTable(null); }
+    if (!result) {
+      $("overlay").hidden = true;
+      document.querySelector("#image-box .hint").hidden = false;
+      $("downloads").replaceChildren(); renderTable(null);
+    }
     return;
   }
   $("count").textContent = String(result.count);
   $("count-line").hidden = false;
   $("details").textContent = `${result.width}×${result.height} px · ${result.seconds.toFixed(2)} s on the server`;
   const img = $("overlay");
+  img.hidden = !img.dataset.loaded;
+  img.title = "click to open at full size";
+  img.onclick = () => window.open(result.files.overlay, "_blank");
   if (img.dataset.resultId !== result.id) {
     img.removeAttribute("data-loaded");
     img.dataset.resultId = result.id;
