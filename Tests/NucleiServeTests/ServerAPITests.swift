@@ -196,6 +196,37 @@ import NucleiServe
         }
     }
 
+    @Test func oldestResultIsDeletedPastTheLimit() async throws {
+        let image = try Data(contentsOf: TestImages.first)
+        try await TestServer.with(keptResults: 1) { base, server in
+            let first = try await TestServer.segment(base, image: image, name: "one.png").json(SegmentationResponse.self)
+            let second = try await TestServer.segment(base, image: image, name: "two.png").json(SegmentationResponse.self)
+            #expect(try await TestServer.get(base, first.files["labels"]!).status == 404)
+            #expect(try await TestServer.get(base, second.files["labels"]!).status == 200)
+            let folders = try FileManager.default.contentsOfDirectory(atPath: server.temporaryFolder.appendingPathComponent("results").path)
+            #expect(folders == [second.id])
+        }
+    }
+
+    /// A folder left by a server that was killed (its process is gone) is removed by the next one.
+    @Test func abandonedFolderOfADeadServerIsRemoved() async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/true")
+        try process.run()
+        process.waitUntilExit()
+        let dead = FileManager.default.temporaryDirectory.appendingPathComponent("nucleiseg-serve-\(process.processIdentifier)-abcdef")
+        try FileManager.default.createDirectory(at: dead.appendingPathComponent("uploads/0001-x"), withIntermediateDirectories: true)
+        let alive = FileManager.default.temporaryDirectory.appendingPathComponent("nucleiseg-serve-\(getpid())-keepme")
+        try FileManager.default.createDirectory(at: alive, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: alive) }
+        try await TestServer.with { _, server in
+            #expect(!FileManager.default.fileExists(atPath: dead.path))
+            #expect(FileManager.default.fileExists(atPath: alive.path), "a folder of a running process is left alone")
+            let attributes = try FileManager.default.attributesOfItem(atPath: server.temporaryFolder.path)
+            #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o700)
+        }
+    }
+
     @Test func pageIsSelfContained() async throws {
         try await TestServer.with { base, _ in
             let page = try await TestServer.get(base, "/")

@@ -10,11 +10,12 @@ enum TestServer {
     struct Failure: Error, CustomStringConvertible { var description: String }
 
     /// Starts a server with the shipped model, runs `body` with its base URL, stops it.
-    static func with<Value>(maxUploadBytes: Int = 64 * 1_048_576,
+    static func with<Value>(maxUploadBytes: Int = 64 * 1_048_576, keptResults: Int = 200,
                             _ body: (URL, SegmentationServer) async throws -> Value) async throws -> Value {
         var configuration = ServeConfiguration()
         configuration.port = 0
         configuration.maxUploadBytes = maxUploadBytes
+        configuration.keptResults = keptResults
         let server = try SegmentationServer(segmenter: try ShippedModel.segmenter(path: nil), configuration: configuration)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let task = Task {
