@@ -3,7 +3,8 @@
 # chromium-driver, installed when missing) driven by Selenium (from PyPI, in a throw-away virtual
 # environment) opens the page, uploads a bundled image, waits for the overlay, and checks the
 # count and the downloaded labels against `nucleiseg predict` on the same image; then a corrupt
-# file, whose message must be the CLI's; then Ctrl-C, which must stop the server and remove its
+# file, whose message must be the CLI's; docs/openapi.yaml is checked as a spec and against the
+# server's real answers; then Ctrl-C, which must stop the server and remove its
 # temporary folder. SCREENSHOT=FILE also saves the page at 1280x800 (docs/serve-page.png).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,10 +29,10 @@ cleanup() {
 trap cleanup EXIT
 
 venv=.build/browser-venv
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import selenium" 2>/dev/null; then
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import selenium, openapi_spec_validator, yaml" 2>/dev/null; then
     rm -rf "$venv"
     python3 -m venv "$venv"
-    "$venv/bin/pip" install -q --disable-pip-version-check "selenium>=4.20,<5"
+    "$venv/bin/pip" install -q --disable-pip-version-check "selenium>=4.20,<5" "openapi-spec-validator>=0.7" pyyaml
 fi
 
 image_id=0c6507d493bf79b2ba248c5cca3d14df8b67328b89efa5f4a32f97a06a88c92c
@@ -65,7 +66,7 @@ set +e
 "$venv/bin/python" Tests/browser/serve_page_test.py --url "$url" --image "$image" --broken "$work/broken.png" --second-image "$second" \
     --cli-count "$cli_count" --cli-labels "$work/cli/${image_id}_labels.png" --cli-error "$cli_error" \
     --min-area 200 --cli-count-min-area "$cli_count_200" \
-    --downloads "$work/downloads" ${SCREENSHOT:+--screenshot "$SCREENSHOT"}
+    --openapi docs/openapi.yaml --downloads "$work/downloads" ${SCREENSHOT:+--screenshot "$SCREENSHOT"}
 status=$?
 set -e
 

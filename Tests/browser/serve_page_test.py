@@ -4,9 +4,15 @@ Run by scripts/test-browser.sh, which starts the server and computes the CLI's a
 Prints one line per check and a closing 'browser: N passed, N failed' line.
 """
 import argparse
+import json
 import os
 import sys
 import time
+import urllib.request
+
+import yaml
+from openapi_schema_validator import OAS30Validator
+from openapi_spec_validator import validate as validate_spec
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -25,6 +31,7 @@ parser.add_argument("--min-area", type=int, required=True)
 parser.add_argument("--cli-count-min-area", type=int, required=True)
 parser.add_argument("--cli-error", required=True)
 parser.add_argument("--downloads", required=True)
+parser.add_argument("--openapi", required=True)
 parser.add_argument("--screenshot")
 args = parser.parse_args()
 
@@ -66,6 +73,18 @@ try:
     check(shown == str(args.cli_count), f"count shown ({shown}) equals the CLI's ({args.cli_count})")
     rows = driver.find_elements(By.CSS_SELECTOR, "#measurements tbody tr")
     check(len(rows) == args.cli_count, f"the table has one row per nucleus ({len(rows)})")
+
+    # docs/openapi.yaml: a valid spec, and the server's answers fit its schemas.
+    spec = yaml.safe_load(open(args.openapi))
+    validate_spec(spec)
+    result_id = driver.execute_script("return document.getElementById('overlay').dataset.loaded")
+    def fits(path, schema):
+        answer = json.load(urllib.request.urlopen(args.url.rstrip("/") + path))
+        errors = list(OAS30Validator({**schema, "components": spec["components"]}).iter_errors(answer))
+        return not errors, errors[:1]
+    health_ok, health_errors = fits("/api/health", spec["paths"]["/api/health"]["get"]["responses"]["200"]["content"]["application/json"]["schema"])
+    result_ok, result_errors = fits(f"/api/results/{result_id}", spec["components"]["schemas"]["Result"])
+    check(health_ok and result_ok, f"docs/openapi.yaml is a valid spec and /api/health and /api/results/ID fit it {health_errors}{result_errors}")
 
     # Sorting: click 'area' twice -> descending.
     headers = driver.find_elements(By.CSS_SELECTOR, "#measurements thead th")
