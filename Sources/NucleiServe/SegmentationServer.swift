@@ -21,7 +21,8 @@ public struct ServeConfiguration: Sendable {
 /// - `GET /`: the page (one HTML document with its script and style inline; nothing from other hosts).
 /// - `GET /api/health`: the model, the upload limit, requests waiting.
 /// - `POST /api/segment?name=FILE&min_area=&split=&fill_holes=&threshold=&tta=&channel=`: the
-///   image as the raw request body; answers a ``SegmentationResponse``.
+///   image as the raw request body, or as the file field of a multipart/form-data body; answers
+///   a ``SegmentationResponse``.
 /// - `GET /api/results/ID` (the same JSON), `GET /api/results/ID/{overlay.png,labels.png,mask.png,nuclei.csv,all.zip}`
 ///   (`?download=1` for an attachment), `GET /api/archive?ids=ID,ID,...` (several results in one zip).
 ///
@@ -118,14 +119,30 @@ public final class SegmentationServer: Sendable {
         if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit {
             throw ServeError.uploadTooLarge(bytes: declared, limit: limit)
         }
-        let name = Self.safeFileName(query["name"] ?? "")
         let (id, uploadFolder, outputFolder) = try await store.reserve()
         defer { try? FileManager.default.removeItem(at: uploadFolder) }
         var kept = false
         defer { if !kept { try? FileManager.default.removeItem(at: outputFolder) } }
 
-        let upload = uploadFolder.appendingPathComponent(name)
-        try await Self.receive(request.body, to: upload, limit: limit)
+        let upload: URL
+        if let boundary = MultipartUpload.boundary(contentType: request.headers[.contentType]) {
+            let form = uploadFolder.appendingPathComponent(".form")
+            try await Self.receive(request.body, to: form, limit: limit)
+            let part = uploadFolder.appendingPathComponent(".part")
+            let partName = try MultipartUpload.extractFile(from: form, boundary: boundary, to: part)
+            try? FileManager.default.removeItem(at: form)
+            upload = uploadFolder.appendingPathComponent(Self.safeFileName(query["name"] ?? partName))
+            do {
+                try FileManager.default.moveItem(at: part, to: upload)
+            } catch {
+                throw ServeError.temporaryFolder(path: upload.path, reason: error.localizedDescription)
+            }
+            guard (try? upload.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0 > 0 else { throw ServeError.emptyUpload }
+        } else {
+            upload = uploadFolder.appendingPathComponent(Self.safeFileName(query["name"] ?? ""))
+            try await Self.receive(request.body, to: upload, limit: limit)
+        }
+        let name = upload.lastPathComponent
         let started = ContinuousClock.now
         let options = settings.predictionOptions
         let tta = settings.testTimeAugmentation

@@ -7,6 +7,7 @@ public enum ServeError: Error, LocalizedError, CustomStringConvertible, Equatabl
     /// the body is read, or as soon as a body without one passes the limit).
     case uploadTooLarge(bytes: Int?, limit: Int)
     case emptyUpload
+    case malformedForm(reason: String)
     case invalidOption(name: String, value: String, expected: String)
     /// The image could not be segmented; `message` is what `nucleiseg predict` prints for it.
     case unreadableImage(message: String)
@@ -18,7 +19,7 @@ public enum ServeError: Error, LocalizedError, CustomStringConvertible, Equatabl
     public var status: Int {
         switch self {
         case .uploadTooLarge: return 413
-        case .emptyUpload, .invalidOption: return 400
+        case .emptyUpload, .invalidOption, .malformedForm: return 400
         case .unreadableImage: return 422
         case .resultNotFound: return 404
         case .archiveTooLarge, .temporaryFolder: return 500
@@ -32,6 +33,8 @@ public enum ServeError: Error, LocalizedError, CustomStringConvertible, Equatabl
             return "\(size) is over this server's limit of \(Self.megabytes(limit)) (start it with --max-upload-mb to change it)"
         case .emptyUpload:
             return "the request has no image: send the file's bytes as the request body"
+        case let .malformedForm(reason):
+            return "the multipart/form-data upload cannot be read: \(reason); send one file field, or the file's bytes as the body"
         case let .invalidOption(name, value, expected):
             return "option \(name)=\(value) is not valid: expected \(expected)"
         case let .unreadableImage(message):

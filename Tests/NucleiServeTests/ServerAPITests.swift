@@ -118,6 +118,31 @@ import NucleiServe
         }
     }
 
+    /// A form upload (what `curl -F image=@FILE` sends): the file part is the image, its file name names the outputs.
+    @Test func multipartFormUploadIsTheSameAsARawBody() async throws {
+        let (expected, _) = try TestImages.expected(TestImages.first)
+        let image = try Data(contentsOf: TestImages.first)
+        let boundary = "----nucleiseg-test-7MA4YWxkTrZu0gW"
+        var form = Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nnot the image\r\n".utf8)
+        form += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"image\"; filename=\"cells 1.png\"\r\nContent-Type: image/png\r\n\r\n".utf8)
+        form += image
+        form += Data("\r\n--\(boundary)--\r\n".utf8)
+        try await TestServer.with { base, _ in
+            let url = URL(string: base.absoluteString + "/api/segment")!
+            let reply = try await TestServer.request("POST", url, body: form, contentType: "multipart/form-data; boundary=\"\(boundary)\"")
+            #expect(reply.status == 200, "\(reply.text)")
+            let result = try reply.json(SegmentationResponse.self)
+            #expect(result.count == expected.nuclei)
+            #expect(result.name == "cells_1.png")
+            #expect(result.fileNames["labels"] == "cells_1_labels.png")
+
+            let noFile = Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n--\(boundary)--\r\n".utf8)
+            let bad = try await TestServer.request("POST", url, body: noFile, contentType: "multipart/form-data; boundary=\(boundary)")
+            #expect(bad.status == 400)
+            #expect(bad.errorMessage == ServeError.malformedForm(reason: "it has no file part (a field with a filename)").description)
+        }
+    }
+
     @Test func emptyAndMissingAreClear() async throws {
         try await TestServer.with { base, _ in
             let empty = try await TestServer.segment(base, image: Data(), name: "x.png")

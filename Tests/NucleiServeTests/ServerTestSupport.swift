@@ -50,7 +50,8 @@ enum TestServer {
         var errorMessage: String? { (try? JSONDecoder().decode([String: String].self, from: body))?["error"] }
     }
 
-    static func request(_ method: String, _ url: URL, body: Data? = nil, streamed: Bool = false) async throws -> Reply {
+    static func request(_ method: String, _ url: URL, body: Data? = nil, streamed: Bool = false,
+                        contentType: String = "application/octet-stream") async throws -> Reply {
         var request = URLRequest(url: url, timeoutInterval: 300)
         request.httpMethod = method
         if let body {
@@ -59,7 +60,7 @@ enum TestServer {
             } else {
                 request.httpBody = body
             }
-            request.setValue("application/octet-stream", forHTTPHeaderField: "Content-Type")
+            request.setValue(contentType, forHTTPHeaderField: "Content-Type")
         }
         let (data, response) = try await URLSession.shared.data(for: request)
         guard let http = response as? HTTPURLResponse else { throw Failure(description: "not an HTTP response") }
