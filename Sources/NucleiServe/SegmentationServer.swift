@@ -50,6 +50,9 @@ public final class SegmentationServer: Sendable {
     public func run(handleSignals: Bool = true, onReady: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         defer { store.removeAll() }
         let router = Router()
+        if LocalOriginMiddleware<BasicRequestContext>.isLoopback(configuration.host) {
+            router.add(middleware: LocalOriginMiddleware(configuredHost: configuration.host))
+        }
         addRoutes(to: router)
         let port = configuration.port
         let application = Application(

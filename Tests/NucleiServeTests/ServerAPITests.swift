@@ -252,6 +252,22 @@ import NucleiServe
         }
     }
 
+    /// DNS rebinding (a foreign name in Host) and cross-site posts (a foreign Origin) are refused.
+    @Test func foreignHostAndOriginAreRefused() async throws {
+        try await TestServer.with { base, _ in
+            func get(_ headers: [String: String]) async throws -> TestServer.Reply {
+                try await TestServer.request("GET", URL(string: base.absoluteString + "/api/health")!, headers: headers)
+            }
+            let rebinding = try await get(["Host": "evil.example:8080"])
+            #expect(rebinding.status == 403)
+            #expect(rebinding.errorMessage?.contains("'evil.example:8080'") == true)
+            #expect(try await get(["Origin": "http://evil.example"]).status == 403)
+            #expect(try await get(["Host": "localhost:1234"]).status == 200)
+            #expect(try await get(["Origin": base.absoluteString]).status == 200)
+            #expect(try await get(["Host": "[::1]:80", "Origin": "http://localhost:3"]).status == 200)
+        }
+    }
+
     @Test func pageIsSelfContained() async throws {
         try await TestServer.with { base, _ in
             let page = try await TestServer.get(base, "/")

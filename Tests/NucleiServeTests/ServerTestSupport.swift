@@ -51,9 +51,10 @@ enum TestServer {
     }
 
     static func request(_ method: String, _ url: URL, body: Data? = nil, streamed: Bool = false,
-                        contentType: String = "application/octet-stream") async throws -> Reply {
+                        contentType: String = "application/octet-stream", headers extra: [String: String] = [:]) async throws -> Reply {
         var request = URLRequest(url: url, timeoutInterval: 300)
         request.httpMethod = method
+        for (name, value) in extra { request.setValue(value, forHTTPHeaderField: name) }
         if let body {
             if streamed {
                 request.httpBodyStream = InputStream(data: body)  // no Content-Length: sent chunked
