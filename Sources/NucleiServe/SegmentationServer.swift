@@ -159,7 +159,7 @@ public final class SegmentationServer: Sendable {
         } catch {
             // The CLI's words, with the private folder left out: "NAME.png: reason".
             let message = UserMessage.text(for: error).replacingOccurrences(of: uploadFolder.path + "/", with: "")
-            throw ServeError.unreadableImage(message: message)
+            throw ServeError.segmentationFailed(message: message)
         }
         let seconds = (ContinuousClock.now - started).seconds
         var files: [OutputKind: URL] = [:]

@@ -9,8 +9,9 @@ public enum ServeError: Error, LocalizedError, CustomStringConvertible, Equatabl
     case emptyUpload
     case malformedForm(reason: String)
     case invalidOption(name: String, value: String, expected: String)
-    /// The image could not be segmented; `message` is what `nucleiseg predict` prints for it.
-    case unreadableImage(message: String)
+    /// The image could not be read or segmented (a corrupt or unsupported file, too many nuclei for
+    /// 16-bit labels); `message` is what `nucleiseg predict` prints for it.
+    case segmentationFailed(message: String)
     case resultNotFound(id: String)
     case archiveTooLarge(name: String)
     case temporaryFolder(path: String, reason: String)
@@ -20,7 +21,7 @@ public enum ServeError: Error, LocalizedError, CustomStringConvertible, Equatabl
         switch self {
         case .uploadTooLarge: return 413
         case .emptyUpload, .invalidOption, .malformedForm: return 400
-        case .unreadableImage: return 422
+        case .segmentationFailed: return 422
         case .resultNotFound: return 404
         case .archiveTooLarge, .temporaryFolder: return 500
         }
@@ -37,7 +38,7 @@ public enum ServeError: Error, LocalizedError, CustomStringConvertible, Equatabl
             return "the multipart/form-data upload cannot be read: \(reason); send one file field, or the file's bytes as the body"
         case let .invalidOption(name, value, expected):
             return "option \(name)=\(value) is not valid: expected \(expected)"
-        case let .unreadableImage(message):
+        case let .segmentationFailed(message):
             return message
         case let .resultNotFound(id):
             return "no result '\(id)' on this server (results are kept until the server stops, the oldest dropped past the limit)"
