@@ -45,10 +45,29 @@ public final class SegmentationServer: Sendable {
     public var temporaryFolder: URL { store.root }
 
     /// Serves until SIGINT or SIGTERM (when `handleSignals`) or until the task is cancelled; then
-    /// lets the requests in flight finish and deletes the temporary folder.
-    /// - Parameter onReady: called with the port once the server listens.
-    public func run(handleSignals: Bool = true, onReady: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    /// lets the requests in flight finish and deletes the temporary folder. A second SIGINT while
+    /// they finish deletes the folder and exits at once (status 130), as Ctrl-C twice does elsewhere.
+    /// - Parameters:
+    ///   - onReady: called with the port once the server listens.
+    ///   - onInterrupt: called on the first SIGINT (the server then finishes the requests in flight).
+    public func run(handleSignals: Bool = true, onReady: @escaping @Sendable (Int) async -> Void = { _ in },
+                    onInterrupt: @escaping @Sendable () -> Void = {}) async throws {
         defer { store.removeAll() }
+        var secondInterrupt: (any DispatchSourceSignal)?
+        if handleSignals {
+            // ServiceLifecycle sees the first SIGINT (graceful shutdown); this source sees every one.
+            let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+            let store = self.store
+            let count = InterruptCount()
+            source.setEventHandler {
+                guard count.increment() >= 2 else { return onInterrupt() }
+                store.removeAll()
+                _exit(130)
+            }
+            source.resume()
+            secondInterrupt = source
+        }
+        defer { secondInterrupt?.cancel() }
         let router = Router()
         if LocalOriginMiddleware<BasicRequestContext>.isLoopback(configuration.host) {
             router.add(middleware: LocalOriginMiddleware(configuredHost: configuration.host))
@@ -279,6 +298,13 @@ public final class SegmentationServer: Sendable {
         }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
+}
+
+/// SIGINTs seen (touched only by one serial signal source, locked for the compiler's sake).
+private final class InterruptCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func increment() -> Int { lock.withLock { value += 1; return value } }
 }
 
 extension Duration {

@@ -33,14 +33,17 @@ struct ServeCommand: AsyncParsableCommand {
             throw userFailure(error)
         }
         let host = self.host
-        try await server.run { port in
+        try await server.run(onReady: { port in
             let shown = host.contains(":") ? "[\(host)]" : host
             print("serving http://\(shown):\(port)/ (Ctrl-C stops)")
             if !["127.0.0.1", "localhost", "::1"].contains(host) {
                 print("note: --host \(host) makes the page reachable from other machines")
             }
             fflush(nil)
-        }
+        }, onInterrupt: {
+            print("stopping: finishing the requests in flight (Ctrl-C again to quit now)")
+            fflush(nil)
+        })
         print("stopped; temporary files removed")
     }
 }
