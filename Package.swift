@@ -10,6 +10,7 @@
 //   -> NucleiAnalysis (metrics, instances, measurements on LabelImage)
 //   -> NucleiFigures (raster drawing, charts, HTML report)   [no dependency]
 //   -> NucleiSeg (model, training, prediction, figures, report)
+//   -> NucleiServe (the local web page and JSON API, on Hummingbird)
 //   -> nucleiseg (command line)
 import PackageDescription
 
@@ -22,9 +23,11 @@ let package = Package(
     products: [
         .executable(name: "nucleiseg", targets: ["nucleiseg"]),
         .library(name: "NucleiSeg", targets: ["NucleiSeg"]),
+        .library(name: "NucleiServe", targets: ["NucleiServe"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
     ],
     targets: [
         // Layer 1: system libraries and our own C glue.
@@ -52,10 +55,14 @@ let package = Package(
         .target(
             name: "NucleiSeg", dependencies: ["NucleiNN", "NucleiImaging", "NucleiAnalysis", "NucleiFigures", "_FileSystemMessages"],
             resources: [.copy("Resources")], swiftSettings: optimize),
-        // Layer 6: command line.
+        // Layer 6: the local web page and its JSON API (`nucleiseg serve`).
+        .target(
+            name: "NucleiServe", dependencies: ["NucleiSeg", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: optimize),
+        // Layer 7: command line.
         .executableTarget(
             name: "nucleiseg",
-            dependencies: ["NucleiSeg", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["NucleiSeg", "NucleiServe", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: optimize),
         .testTarget(name: "NucleiTensorTests", dependencies: ["NucleiTensor"], swiftSettings: optimize),
         .testTarget(name: "NucleiNNTests", dependencies: ["NucleiNN"], swiftSettings: optimize),
@@ -63,5 +70,6 @@ let package = Package(
         .testTarget(name: "NucleiAnalysisTests", dependencies: ["NucleiAnalysis"], swiftSettings: optimize),
         .testTarget(name: "NucleiFiguresTests", dependencies: ["NucleiFigures"], swiftSettings: optimize),
         .testTarget(name: "NucleiSegTests", dependencies: ["NucleiSeg"], resources: [.copy("Resources")], swiftSettings: optimize),
+        .testTarget(name: "NucleiServeTests", dependencies: ["NucleiServe", "NucleiSeg"], swiftSettings: optimize),
     ]
 )

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what NucleiSeg needs on Debian 12 (oneDNN, libpng, libtiff, pkg-config) when it is
-# missing, then builds the release binary. Safe to run again.
+# missing (and unzip, which a test uses to read the server's archives), then builds the release
+# binary. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libdnnl-dev libpng-dev libtiff-dev pkg-config)
+packages=(libdnnl-dev libpng-dev libtiff-dev pkg-config unzip)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -6,3 +6,5 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 swift test -c release
 scripts/test-formats.sh
+# The page of `nucleiseg serve` in a real browser (installs chromium and Selenium when missing).
+scripts/test-browser.sh

@@ -1,3 +1,4 @@
+import Foundation
 import NucleiImaging
 import Testing
 
@@ -19,6 +20,41 @@ import Testing
         #expect(Array(end[0..<4]) == [0x50, 0x4B, 0x05, 0x06])
         #expect(end[10] == 1 && end[12] == 51 && end[16] == 37)  // 1 entry, directory of 51 bytes at offset 37
     }
+
+    /// The archive as `unzip` (Info-ZIP) reads it: names, sizes and a CRC test of every entry.
+    @Test func unzipReadsAndVerifiesIt() throws {
+        let unzip = URL(fileURLWithPath: "/usr/bin/unzip")
+        try #require(FileManager.default.isExecutableFile(atPath: unzip.path), "unzip is installed by scripts/setup.sh")
+        var archive = ZipArchive()
+        let big = (0..<70_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        try archive.add(name: "img_labels.png", data: big)
+        try archive.add(name: "img_nuclei.csv", data: Array("label,area\n1,12\n".utf8))
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("zip-test-\(getpid()).zip")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data(archive.finished()).write(to: file)
+        let test = try run(unzip, ["-t", file.path])
+        #expect(test.status == 0)
+        #expect(test.output.contains("No errors detected"))
+        let csv = try run(unzip, ["-p", file.path, "img_nuclei.csv"])
+        #expect(csv.output == "label,area\n1,12\n")
+        let listing = try run(unzip, ["-l", file.path])
+        #expect(listing.output.contains("70000"))
+        #expect(listing.output.contains("2 files"))
+    }
+
+    private func run(_ tool: URL, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = tool
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
 }
 
 @Suite struct TIFFLabelsTests {
