@@ -18,11 +18,14 @@ final class InferenceQueue: @unchecked Sendable {
     /// What the health endpoint reports about the model.
     let head: String
     let mode: String
+    /// The model's training nuclei's diameter in pixels, when `diameter` can be used.
+    let modelDiameter: Double?
 
     init(segmenter: Segmenter) {
         self.segmenter = segmenter
         head = segmenter.head.rawValue
         mode = segmenter.mode.rawValue
+        modelDiameter = segmenter.mode == .crops ? segmenter.modelDiameter : nil
     }
 
     /// Requests waiting or running.

@@ -24,7 +24,7 @@ public struct SegmentationResponse: Codable, Sendable, Equatable {
 
 /// The outputs `PredictionWriter` writes for an image, by kind.
 enum OutputKind: String, CaseIterable, Sendable {
-    case overlay, labels, mask, csv
+    case overlay, labels, mask, csv, tiff, rois, geojson
 
     /// The suffix after the image's stem (`PredictionWriter`'s names).
     var suffix: String {
@@ -33,13 +33,32 @@ enum OutputKind: String, CaseIterable, Sendable {
         case .labels: return "_labels.png"
         case .mask: return "_mask.png"
         case .csv: return "_nuclei.csv"
+        case .tiff: return "_labels.tif"
+        case .rois: return "_rois.zip"
+        case .geojson: return "_nuclei.geojson"
         }
     }
 
-    var contentType: String { self == .csv ? "text/csv; charset=utf-8" : "image/png" }
+    var contentType: String {
+        switch self {
+        case .csv: return "text/csv; charset=utf-8"
+        case .tiff: return "image/tiff"
+        case .rois: return "application/zip"
+        case .geojson: return "application/geo+json"
+        case .overlay, .labels, .mask: return "image/png"
+        }
+    }
 
     /// The last part of its URL.
-    var pathComponent: String { self == .csv ? "nuclei.csv" : "\(rawValue).png" }
+    var pathComponent: String {
+        switch self {
+        case .csv: return "nuclei.csv"
+        case .tiff: return "labels.tif"
+        case .rois: return "rois.zip"
+        case .geojson: return "nuclei.geojson"
+        case .overlay, .labels, .mask: return "\(rawValue).png"
+        }
+    }
 
     init?(pathComponent: String) {
         guard let kind = Self.allCases.first(where: { $0.pathComponent == pathComponent }) else { return nil }

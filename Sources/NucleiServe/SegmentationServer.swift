@@ -20,10 +20,10 @@ public struct ServeConfiguration: Sendable {
 /// Routes:
 /// - `GET /`: the page (one HTML document with its script and style inline; nothing from other hosts).
 /// - `GET /api/health`: the model, the upload limit, requests waiting.
-/// - `POST /api/segment?name=FILE&min_area=&split=&fill_holes=&threshold=&tta=&channel=`: the
+/// - `POST /api/segment?name=FILE&min_area=&split=&fill_holes=&threshold=&tta=&diameter=&channel=`: the
 ///   image as the raw request body, or as the file field of a multipart/form-data body; answers
 ///   a ``SegmentationResponse``.
-/// - `GET /api/results/ID` (the same JSON), `GET /api/results/ID/{overlay.png,labels.png,mask.png,nuclei.csv,all.zip}`
+/// - `GET /api/results/ID` (the same JSON), `GET /api/results/ID/{overlay.png,labels.png,mask.png,nuclei.csv,labels.tif,rois.zip,nuclei.geojson,all.zip}`
 ///   (`?download=1` for an attachment), `GET /api/archive?ids=ID,ID,...` (several results in one zip).
 ///
 /// Each segmentation is `PredictionWriter.predict`, the code of `nucleiseg predict`, on the shared
@@ -121,6 +121,7 @@ public final class SegmentationServer: Sendable {
         var status = "ok"
         var head: String
         var mode: String
+        var modelDiameter: Double?
         var maxUploadBytes: Int
         var waiting: Int
         var results: Int
@@ -128,7 +129,7 @@ public final class SegmentationServer: Sendable {
     }
 
     private func health() async throws -> Response {
-        try Self.json(Health(head: inference.head, mode: inference.mode, maxUploadBytes: configuration.maxUploadBytes,
+        try Self.json(Health(head: inference.head, mode: inference.mode, modelDiameter: inference.modelDiameter, maxUploadBytes: configuration.maxUploadBytes,
                              waiting: inference.waiting, results: await store.count))
     }
 
@@ -167,12 +168,16 @@ public final class SegmentationServer: Sendable {
         let name = upload.lastPathComponent
         let started = ContinuousClock.now
         let options = settings.predictionOptions
-        let tta = settings.testTimeAugmentation
+        let tta = settings.testTimeAugmentation, diameter = settings.diameterSetting
         let result: PredictionResult
         do {
             result = try await inference.run { segmenter in
                 segmenter.testTimeAugmentation = tta
-                defer { segmenter.testTimeAugmentation = false }
+                try segmenter.useDiameter(diameter, modelPath: "the model")
+                defer {
+                    segmenter.testTimeAugmentation = false
+                    try? segmenter.useDiameter(.native, modelPath: "the model")
+                }
                 return try PredictionWriter.predict(upload, segmenter: segmenter, outputDirectory: outputFolder, options: options)
             }
         } catch {

@@ -4,7 +4,8 @@ import NucleiSeg
 ///
 /// Names and defaults are those of `nucleiseg predict`: `min_area` (8), `split` (true; false is
 /// `--no-split`), `fill_holes` (true), `threshold` (0.5, foreground probability), `tta` (false),
-/// `channel` (a TIFF plane), and `interior_threshold` (0.5, contour-head models only).
+/// `channel` (a TIFF plane), `interior_threshold` (0.5, contour-head models only) and `diameter`
+/// (`auto` or pixels; tiled models that record their training nuclei's diameter).
 public struct SegmentationSettings: Sendable, Equatable, Codable {
     public var minimumArea = InstanceExtractionOptions.nuclei.minimumArea
     public var splitTouching = InstanceExtractionOptions.nuclei.splitTouching
@@ -13,17 +14,19 @@ public struct SegmentationSettings: Sendable, Equatable, Codable {
     public var interiorThreshold = InstanceExtractionOptions.nuclei.interiorThreshold
     public var testTimeAugmentation = false
     public var channel: Int?
+    /// `auto` or the nuclei's diameter in pixels (`--diameter`); nil predicts at native size.
+    public var diameter: String?
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
         case minimumArea = "min_area", splitTouching = "split", fillHoles = "fill_holes", threshold
-        case interiorThreshold = "interior_threshold", testTimeAugmentation = "tta", channel
+        case interiorThreshold = "interior_threshold", testTimeAugmentation = "tta", channel, diameter
     }
 
     /// The query parameters this type reads (others are refused, so a misspelt one is not
     /// silently ignored); `name` is the upload's file name.
-    static let parameterNames: Set<String> = Set(["min_area", "split", "fill_holes", "threshold", "interior_threshold", "tta", "channel", "name"])
+    static let parameterNames: Set<String> = Set(["min_area", "split", "fill_holes", "threshold", "interior_threshold", "tta", "channel", "diameter", "name"])
 
     /// Reads the settings from query parameters; a missing one keeps its default.
     public init(query: [String: String]) throws(ServeError) {
@@ -39,13 +42,22 @@ public struct SegmentationSettings: Sendable, Equatable, Codable {
         if let value = query["tta"] { testTimeAugmentation = try Self.flag("tta", value) }
         if let value = query["threshold"] { threshold = try Self.probability("threshold", value) }
         if let value = query["interior_threshold"] { interiorThreshold = try Self.probability("interior_threshold", value) }
+        if let value = query["diameter"], !value.isEmpty {
+            guard DiameterSetting(argument: value) != nil else {
+                throw .invalidOption(name: "diameter", value: value, expected: "auto or a diameter in pixels above 0")
+            }
+            diameter = value
+        }
         if let value = query["channel"], !value.isEmpty {
             guard let plane = Int(value), plane >= 0 else { throw .invalidOption(name: "channel", value: value, expected: "a plane number, 0 or more") }
             channel = plane
         }
     }
 
-    /// What `PredictionWriter` takes.
+    /// How the segmenter scales the image (`--diameter`).
+    public var diameterSetting: DiameterSetting { diameter.flatMap(DiameterSetting.init(argument:)) ?? .native }
+
+    /// What `PredictionWriter` takes: every output `predict --format all` writes.
     public var predictionOptions: PredictionOptions {
         var options = PredictionOptions()
         options.instances.minimumArea = minimumArea
@@ -55,6 +67,7 @@ public struct SegmentationSettings: Sendable, Equatable, Codable {
         options.instances.interiorThreshold = interiorThreshold
         options.channel = channel
         options.writeOverlay = true
+        options.formats = Set(PredictionFormat.allCases)
         return options
     }
 

@@ -89,6 +89,7 @@ enum WebPage {
       <div class="row"><label for="opt-fill-holes">Fill holes</label><input type="checkbox" id="opt-fill-holes" checked></div>
       <div class="row"><label for="opt-threshold">Threshold</label><input type="range" id="opt-threshold" min="0.05" max="0.95" step="0.05" value="0.5"><output id="opt-threshold-value">0.50</output></div>
       <div class="row" id="interior-row" hidden><label for="opt-interior">Interior threshold</label><input type="range" id="opt-interior" min="0.05" max="0.95" step="0.05" value="0.5"><output id="opt-interior-value">0.50</output></div>
+      <div class="row" id="diameter-row" hidden><label for="opt-diameter">Nucleus diameter (px, auto, or empty for native size)</label><input type="text" id="opt-diameter" size="6" placeholder="native"></div>
       <div class="row"><label for="opt-tta">Test-time augmentation (8&times; slower)</label><input type="checkbox" id="opt-tta"></div>
       <div class="row"><button id="rerun-all" type="button">Re-run all images</button></div>
     </fieldset>
@@ -124,6 +125,10 @@ fetch("/api/health").then(r => r.json()).then(h => {
   maxUploadBytes = h.maxUploadBytes;
   $("health").textContent = `model: ${h.head} head, ${h.mode} · uploads up to ${Math.round(h.maxUploadBytes / 1048576)} MB`;
   if (h.head === "contour") $("interior-row").hidden = false;
+  if (h.modelDiameter) {
+    $("diameter-row").hidden = false;
+    $("opt-diameter").title = `the model was trained on nuclei about ${h.modelDiameter.toFixed(1)} px across`;
+  }
 }).catch(() => { $("health").textContent = "server not reachable"; });
 
 function settingsQuery() {
@@ -134,6 +139,8 @@ function settingsQuery() {
   p.set("threshold", $("opt-threshold").value);
   if (!$("interior-row").hidden) p.set("interior_threshold", $("opt-interior").value);
   p.set("tta", $("opt-tta").checked ? "true" : "false");
+  const diameter = $("opt-diameter").value.trim();
+  if (diameter && !$("diameter-row").hidden) p.set("diameter", diameter);
   return p;
 }
 
@@ -279,7 +286,7 @@ function renderSelected() {
     };
     img.src = result.files.overlay;
   }
-  const links = [["labels", "Labels (16-bit PNG)"], ["csv", "Measurements (CSV)"], ["mask", "Mask"], ["overlay", "Overlay"], ["zip", "Everything (zip)"]];
+  const links = [["labels", "Labels (16-bit PNG)"], ["csv", "Measurements (CSV)"], ["tiff", "Labels (TIFF, Fiji/napari)"], ["rois", "Fiji ROIs (zip)"], ["geojson", "QuPath (GeoJSON)"], ["mask", "Mask"], ["overlay", "Overlay"], ["zip", "Everything (zip)"]];
   $("downloads").replaceChildren(...links.filter(([kind]) => result.files[kind]).map(([kind, label]) => {
     const a = document.createElement("a");
     a.id = `download-${kind}`;
@@ -336,7 +343,7 @@ function optionsChanged() {
     if (item && item.state !== "waiting" && item.state !== "uploading" && item.state !== "running") { item.state = "waiting"; update(item); pump(); }
   }, 350);
 }
-for (const id of ["opt-min-area", "opt-split", "opt-fill-holes", "opt-threshold", "opt-interior", "opt-tta"]) {
+for (const id of ["opt-min-area", "opt-split", "opt-fill-holes", "opt-threshold", "opt-interior", "opt-tta", "opt-diameter"]) {
   $(id).addEventListener(id.includes("threshold") || id === "opt-interior" ? "input" : "change", optionsChanged);
 }
 $("rerun-all").onclick = () => {

@@ -24,7 +24,8 @@ import NucleiServe
             #expect(result.columns.first == "label" && result.columns.contains("area"))
 
             // Every output is byte for byte what predict wrote.
-            for (kind, suffix) in [("labels", "_labels.png"), ("mask", "_mask.png"), ("overlay", "_overlay.png"), ("csv", "_nuclei.csv")] {
+            for (kind, suffix) in [("labels", "_labels.png"), ("mask", "_mask.png"), ("overlay", "_overlay.png"), ("csv", "_nuclei.csv"),
+                                   ("tiff", "_labels.tif"), ("rois", "_rois.zip"), ("geojson", "_nuclei.geojson")] {
                 let path = try #require(result.files[kind])
                 let file = try await TestServer.get(base, path + "?download=1")
                 #expect(file.status == 200)
@@ -89,6 +90,31 @@ import NucleiServe
             let bad = try await TestServer.segment(base, image: try Data(contentsOf: TestImages.first), name: "a.png", query: "threshold=2")
             #expect(bad.status == 400)
             #expect(bad.errorMessage == "option threshold=2 is not valid: expected a probability from 0 up to (not including) 1")
+            let badDiameter = try await TestServer.segment(base, image: try Data(contentsOf: TestImages.first), name: "a.png", query: "diameter=-4")
+            #expect(badDiameter.status == 400)
+            #expect(badDiameter.errorMessage == "option diameter=-4 is not valid: expected auto or a diameter in pixels above 0")
+        }
+    }
+
+    /// `diameter` scales the image as `predict --diameter` does (or is refused, by the CLI's
+    /// message, for a model that records no training diameter).
+    @Test func diameterIsPredictsOwn() async throws {
+        let segmenter = try ShippedModel.segmenter(path: nil)
+        try await TestServer.with { base, _ in
+            let reply = try await TestServer.segment(base, image: try Data(contentsOf: TestImages.first), name: "a.png", query: "diameter=10")
+            if segmenter.modelDiameter == nil {
+                #expect(reply.status == 422)
+                #expect(reply.errorMessage?.contains("nucleus diameter") == true, "\(reply.text)")
+            } else {
+                #expect(reply.status == 200, "\(reply.text)")
+                try segmenter.useDiameter(.pixels(10), modelPath: "shipped")
+                let folder = TestImages.temporaryFolder("expected-diameter")
+                let expected = try PredictionWriter.predict(TestImages.first, segmenter: segmenter, outputDirectory: folder,
+                                                            options: SegmentationSettings().predictionOptions)
+                #expect(expected.scale != 1)
+                #expect(try reply.json(SegmentationResponse.self).count == expected.nuclei)
+                #expect(try reply.json(SegmentationResponse.self).settings.diameter == "10")
+            }
         }
     }
 
