@@ -50,8 +50,8 @@ struct TrainCommand: ParsableCommand {
     var eightBit: EightBitRule = .range
     @Option(help: "Decoder arithmetic while training: bfloat16 (mixed precision; default where the CPU has AVX512-BF16) or float32 (exact Keras arithmetic).")
     var precision: ComputePrecision = InferenceUNet.defaultPrecision
-    @Option(help: "Output head: contour (background, interior, boundary; instances grown from the interiors) or seed (the published two classes).")
-    var head: SegmentationHead = .contour
+    @Option(help: "Output head: seed (the published two classes; default) or contour (background, interior, boundary; instances grown from the interiors).")
+    var head: SegmentationHead = .seed
     @Option(name: .customLong("class-weights"), help: "Loss weight per class, comma-separated (default: contour 1,1,3; seed 1,1).")
     var classWeights: ClassWeights?
     @Flag(help: "Continue the run in --output from its last checkpoint.") var resume = false
