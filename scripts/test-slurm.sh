@@ -34,6 +34,11 @@ WORK=$(mktemp -d /tmp/nucleiseg-slurm.XXXXXX)
 chmod 755 "$WORK"   # munged wants its socket's folder reachable by everyone
 stop_daemons() {
     local name pid
+    # Jobs of this test's cluster first (a failed check can leave tasks running).
+    if [[ -f $WORK/slurmctld.pid ]] && [[ -n $(squeue -h -o %i 2>/dev/null) ]]; then
+        scancel --user=root 2>/dev/null || true
+        for _ in $(seq 50); do [[ -z $(squeue -h -o %i 2>/dev/null) ]] && break; sleep 0.2; done
+    fi
     for name in slurmd slurmctld munged; do
         [[ -f $WORK/$name.pid ]] || continue
         pid=$(cat "$WORK/$name.pid")

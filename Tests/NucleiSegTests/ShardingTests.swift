@@ -147,4 +147,39 @@ import Testing
         #expect(throws: MergeError.self) { try MeasurementMerge.write(runs: [good, twin], to: out) }
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }
+
+    @Test func commandLineShardsResumesAndMerges() throws {
+        let folder = TestResources.temporaryFolder("shard-cli")
+        let images = folder.appendingPathComponent("images")
+        try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
+        var generator = SeededGenerator(seed: 8)
+        for name in ["c", "a", "b"] {
+            try PNGCodec.write(PixelImage(width: 40, height: 32, channels: 1, bitDepth: 8,
+                                          samples: (0..<(40 * 32)).map { _ in UInt16(generator.nextInt(below: 256)) }),
+                               to: images.appendingPathComponent(name + ".png"))
+        }
+        let cli = CommandLineTests()
+        let out = folder.appendingPathComponent("out").path
+        for bad in ["0/2", "3/2", "x"] {
+            let outcome = try cli.run(["predict", images.path, "--output", out, "--shard", bad])
+            #expect(outcome.status != 0 && outcome.error.contains("--shard: '\(bad)'"), "\(outcome.error)")
+        }
+        // Part 1 of 2 is a and c (sorted indices 0 and 2), part 2 is b.
+        let first = try cli.run(["predict", images.path, "--output", out, "--shard", "1/2", "--skip-existing"])
+        #expect(first.status == 0, "\(first.error)")
+        #expect(first.output.contains("shard 1/2: 2 of 3 images"))
+        let written = try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasSuffix("_nuclei.csv") }.sorted()
+        #expect(written == ["a_nuclei.csv", "c_nuclei.csv"])
+        let again = try cli.run(["predict", images.path, "--output", out, "--skip-existing"])
+        #expect(again.status == 0, "\(again.error)")
+        #expect(again.output.components(separatedBy: "skipped, its outputs are present").count - 1 == 2)
+        #expect(again.output.contains("wrote results for 1 of 3 images to \(out) (2 skipped: outputs present)"))
+        let merged = folder.appendingPathComponent("merged").path
+        let merge = try cli.run(["merge", out, "--output", merged])
+        #expect(merge.status == 0, "\(merge.error)")
+        let summary = try JSONSerialization.jsonObject(with: Data(merge.output.utf8)) as? [String: Any]
+        #expect(summary?["images"] as? Int == 3)
+        let missing = try cli.run(["merge", folder.appendingPathComponent("nowhere").path, "--output", merged])
+        #expect(missing.status != 0 && missing.error.contains(folder.appendingPathComponent("nowhere").path))
+    }
 }

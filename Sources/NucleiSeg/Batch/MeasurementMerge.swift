@@ -34,6 +34,12 @@ public enum MeasurementMerge {
         public var path: String
         public var images: Int
         public var nuclei: Int
+
+        public init(path: String, images: Int, nuclei: Int) {
+            self.path = path
+            self.images = images
+            self.nuclei = nuclei
+        }
     }
 
     public struct Summary: Codable, Equatable, Sendable {
@@ -42,6 +48,13 @@ public enum MeasurementMerge {
         /// Images in which no nucleus was found (a row-less CSV).
         public var imagesWithoutNuclei: Int
         public var runs: [RunSummary]
+
+        public init(images: Int, nuclei: Int, imagesWithoutNuclei: Int, runs: [RunSummary]) {
+            self.images = images
+            self.nuclei = nuclei
+            self.imagesWithoutNuclei = imagesWithoutNuclei
+            self.runs = runs
+        }
 
         enum CodingKeys: String, CodingKey {
             case images, nuclei, runs
