@@ -11,8 +11,8 @@
 #   --tasks N          array tasks, one shard each; at most the number of images [10]
 #   --model FILE       checkpoint for predict [the shipped model]
 #   --cpus N           --cpus-per-task of a predict task (its thread count) [4]
-#   --mem SIZE         --mem of a predict task; about 33 bytes per pixel of the largest image
-#                      plus 1G (see the README) [4G]
+#   --mem SIZE         --mem of a predict task: about 33 bytes per pixel of the largest image
+#                      (see the README) [4G]
 #   --time LIMIT       --time of a predict task, e.g. 2:00:00 [the partition's default]
 #   --partition NAME   partition of both jobs [the cluster's default]
 #   --max-running N    at most N tasks at once (--array=1-N%M) [no limit]
