@@ -91,6 +91,7 @@ struct PredictCommand: ParsableCommand {
             if skipExisting && PredictionWriter.hasCompleteOutputs(stem: input.stem, in: outputFolder, options: options) {
                 skipped += 1
                 print("\(prefix) \(input.file.lastPathComponent): skipped, its outputs are present")
+                fflush(nil)
                 continue
             }
             do {
