@@ -8,6 +8,6 @@ struct NucleiSegCommand: AsyncParsableCommand {
         abstract: "Segment cell nuclei in microscopy images with a MobileNetV2 U-Net, on CPU.",
         subcommands: [
             TrainCommand.self, EvaluateCommand.self, PredictCommand.self, ReportCommand.self, DataCommand.self,
-            SummaryCommand.self, BenchmarkCommand.self, ExportCommand.self, ServeCommand.self,
+            SummaryCommand.self, BenchmarkCommand.self, ExportCommand.self, ServeCommand.self, MergeCommand.self,
         ])
 }

@@ -31,6 +31,10 @@ struct PredictCommand: ParsableCommand {
     var pixelSize: String?
     @Option(help: "Decoder arithmetic: bfloat16 (default where the CPU has it) or float32.")
     var precision: ComputePrecision = InferenceUNet.defaultPrecision
+    @Option(help: ArgumentHelp("Predict only part K of N of the inputs (every N-th image by sorted path, 1 <= K <= N), for job arrays; `nucleiseg merge` joins the parts' CSVs.", valueName: "K/N"))
+    var shard: String?
+    @Flag(name: .customLong("skip-existing"), help: "Skip an image whose outputs (for the chosen formats) are all in --output already: resumes a run that was stopped.")
+    var skipExisting = false
 
     func validate() throws {
         guard tileSize >= 64, tileSize % 32 == 0 else { throw ValidationError("--tile-size must be a multiple of 32, at least 64") }
@@ -41,16 +45,22 @@ struct PredictCommand: ParsableCommand {
         if let pixelSize, PixelSize.parse(pixelSize) == nil {
             throw ValidationError("--pixel-size: '\(pixelSize)' is not a positive number of micrometres (e.g. 0.325)")
         }
+        if let shard, PredictionShard(argument: shard) == nil {
+            throw ValidationError("--shard: '\(shard)' is not a shard; expected K/N with whole numbers 1 <= K <= N (e.g. 2/4)")
+        }
     }
 
     func run() throws {
         let segmenter: Segmenter
-        let inputs: PredictionInputs
+        var inputs: PredictionInputs
+        let part = shard.flatMap(PredictionShard.init(argument:))
         let outputFolder: URL
         do {
             // Cheap checks first: the output folder and the inputs, before loading the model.
             outputFolder = try OutputFolder.prepare(output)
-            OutputFolder.removeStaleTemporaryFiles(in: [outputFolder])
+            // Shards of one run share the folder, possibly from several machines, where another
+            // machine's process id says nothing: only an unsharded run removes stale temporaries.
+            if part == nil { OutputFolder.removeStaleTemporaryFiles(in: [outputFolder]) }
             inputs = try PredictionInputs(paths: paths)
             segmenter = try ShippedModel.segmenter(path: model, modeOverride: mode, tileSize: tileSize, precision: precision)
             segmenter.testTimeAugmentation = tta
@@ -69,10 +79,21 @@ struct PredictCommand: ParsableCommand {
         options.writeOverlay = !noOverlay
         options.formats = PredictionFormat.parseList(format).formats ?? [.png]
         options.pixelSize = pixelSize.flatMap(PixelSize.parse)
-        var failures = 0
+        if let part {
+            let all = inputs.inputs.count
+            inputs.inputs = part.select(inputs.inputs)
+            print("shard \(part): \(inputs.inputs.count) of \(all) images")
+        }
+        var failures = 0, skipped = 0
         let total = inputs.inputs.count
         for (index, input) in inputs.inputs.enumerated() {
             let prefix = "[\(index + 1)/\(total)] \(ProgressFormatter.bar(done: index + 1, total: total, width: 20))"
+            if skipExisting && PredictionWriter.hasCompleteOutputs(stem: input.stem, in: outputFolder, options: options) {
+                skipped += 1
+                print("\(prefix) \(input.file.lastPathComponent): skipped, its outputs are present")
+                fflush(nil)
+                continue
+            }
             do {
                 let result = try PredictionWriter.predict(input.file, stem: input.stem, segmenter: segmenter,
                                                           outputDirectory: outputFolder, options: options)
@@ -86,7 +107,8 @@ struct PredictCommand: ParsableCommand {
             }
             fflush(nil)
         }
-        print("wrote results for \(total - failures) of \(total) images to \(output)")
+        let skippedNote = skipped > 0 ? " (\(skipped) skipped: outputs present)" : ""
+        print("wrote results for \(total - failures - skipped) of \(total) images to \(output)\(skippedNote)")
         if failures > 0 { throw ExitCode.failure }
     }
 }
