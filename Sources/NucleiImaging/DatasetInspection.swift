@@ -34,11 +34,7 @@ public struct DatasetReport: Sendable, CustomStringConvertible {
     public var nucleusDiameters: [Double] = []
 
     /// Median of `nucleusDiameters`.
-    public var medianNucleusDiameter: Double? {
-        guard !nucleusDiameters.isEmpty else { return nil }
-        let sorted = nucleusDiameters.sorted(), middle = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-    }
+    public var medianNucleusDiameter: Double? { LabelImage.median(nucleusDiameters) }
 
     public var nucleiCount: Int { nucleiPerImage.reduce(0, +) }
 
@@ -136,9 +132,7 @@ public enum DatasetInspector {
             }
             let nuclei = loaded.labels.instanceCount
             for (index, count) in SegmentationHead.contour.classCounts(of: loaded.labels).enumerated() { report.contourClassPixels[index] += count }
-            var areas: [Int32: Int] = [:]
-            for label in loaded.labels.labels where label != 0 { areas[label, default: 0] += 1 }
-            report.nucleusDiameters += areas.values.map { 2 * (Double($0) / Double.pi).squareRoot() }
+            report.nucleusDiameters += loaded.labels.equivalentDiameters
             report.nucleiPerImage.append(nuclei)
             if let position = report.splits.firstIndex(where: { $0.name == sample.split }) {
                 report.splits[position].nuclei += nuclei

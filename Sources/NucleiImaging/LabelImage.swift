@@ -47,6 +47,21 @@ public struct LabelImage: Equatable, Sendable {
         Set(labels.lazy.filter { $0 != 0 }).count
     }
 
+    /// Equivalent diameter, 2 sqrt(area / pi) pixels, of each labelled nucleus (in no particular order):
+    /// the nucleus size `train` records and `--diameter auto` measures.
+    public var equivalentDiameters: [Double] {
+        var areas: [Int32: Int] = [:]
+        for label in labels where label != 0 { areas[label, default: 0] += 1 }
+        return areas.values.map { 2 * (Double($0) / Double.pi).squareRoot() }
+    }
+
+    /// The median of `values` (the mean of the two middle ones for an even count); nil when empty.
+    public static func median(_ values: [Double]) -> Double? {
+        guard !values.isEmpty else { return nil }
+        let sorted = values.sorted(), middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    }
+
     /// Foreground classes for training: 1 where label > 0 (nucleus), else 0 (background).
     public var foreground: [Int32] { labels.map { $0 > 0 ? 1 : 0 } }
 

@@ -156,7 +156,7 @@ public enum DatasetEvaluation {
             if segmenter.mode == .resize && !segmenter.testTimeAugmentation {
                 let small = segmenter.inputSizeMaps(of: loaded.image)
                 var sums = PixelLossSums()
-                let smallForeground = stride(from: 0, to: small.pixels.count, by: small.channels).map { small.pixels[$0] }
+                let smallForeground = ProbabilityMaps(interleaved: small.pixels, channels: small.channels, width: small.width, height: small.height).foreground
                 sums.add(probability: smallForeground, truth: segmenter.normalization.prepareLabels(truth).labels)
                 inputSizeSums.append(sums)
                 maps = ProbabilityMaps(interleaved: Resize.bilinear(small, width: truth.width, height: truth.height).pixels,

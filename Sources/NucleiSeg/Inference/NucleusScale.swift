@@ -55,13 +55,8 @@ public enum NucleusScale {
 
     /// Median equivalent diameter (2 sqrt(area / pi)) of the labelled instances; nil without any.
     public static func medianDiameter(_ labels: LabelImage) -> (diameter: Double, count: Int)? {
-        var areas: [Int32: Int] = [:]
-        for label in labels.labels where label != 0 { areas[label, default: 0] += 1 }
-        guard !areas.isEmpty else { return nil }
-        let diameters = areas.values.map { 2 * (Double($0) / Double.pi).squareRoot() }.sorted()
-        let middle = diameters.count / 2
-        let median = diameters.count % 2 == 1 ? diameters[middle] : (diameters[middle - 1] + diameters[middle]) / 2
-        return (median, diameters.count)
+        let diameters = labels.equivalentDiameters
+        return LabelImage.median(diameters).map { ($0, diameters.count) }
     }
 
     /// The factor that makes nuclei `diameter` px across match `model` px, clamped to

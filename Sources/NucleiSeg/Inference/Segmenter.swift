@@ -117,7 +117,7 @@ public final class Segmenter {
         let maps = inputSizeMaps(of: image)
         guard maps.channels > 1 else { return maps }
         return FloatImage(width: maps.width, height: maps.height, channels: 1,
-                          pixels: stride(from: 0, to: maps.pixels.count, by: maps.channels).map { maps.pixels[$0] })
+                          pixels: ProbabilityMaps(interleaved: maps.pixels, channels: maps.channels, width: maps.width, height: maps.height).foreground)
     }
 
     /// The maps (interleaved channels) of the whole image resized to the network input.

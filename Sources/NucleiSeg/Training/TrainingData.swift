@@ -98,17 +98,7 @@ public struct TrainingData: Sendable {
     /// images the network saw (native resolution for `crops`, the resized input for `resize`);
     /// nil without nuclei.
     public var medianNucleusDiameter: Double? {
-        var areas: [Int32: Int] = [:]
-        var diameters: [Double] = []
-        for sample in training {
-            areas.removeAll(keepingCapacity: true)
-            for label in sample.labels.labels where label != 0 { areas[label, default: 0] += 1 }
-            diameters += areas.values.map { 2 * (Double($0) / Double.pi).squareRoot() }
-        }
-        guard !diameters.isEmpty else { return nil }
-        diameters.sort()
-        let middle = diameters.count / 2
-        return diameters.count % 2 == 1 ? diameters[middle] : (diameters[middle - 1] + diameters[middle]) / 2
+        LabelImage.median(training.flatMap(\.labels.equivalentDiameters))
     }
 
     /// Every image cut into a grid of `size` tiles (the last tile flush with the edge).
