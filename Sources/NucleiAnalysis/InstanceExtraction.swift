@@ -21,6 +21,12 @@ public struct InstanceExtractionOptions: Equatable, Codable, Sendable {
     /// Two discs of radius r with centres 1.6r apart split from r = 8 on; smaller touching
     /// nuclei need a smaller h.
     public var minimumMarkerDynamic: Float
+    /// A second condition on the same maxima: the rise above the neck must also exceed this
+    /// fraction of the peak's own distance (the local nucleus radius; 0: off). Two discs of
+    /// radius r with centres 1.6r apart rise 0.4r above their neck whatever r is, while an
+    /// absolute `h` that splits them at r = 8 px also splits bumps on the rim of a 30 px nucleus
+    /// and one that leaves those whole misses small touching pairs.
+    public var relativeMarkerDynamic: Float
     /// Standard deviation, in pixels, of the Gaussian applied to the distance before its maxima
     /// are taken (0: none).
     public var distanceSmoothing: Float
@@ -34,9 +40,10 @@ public struct InstanceExtractionOptions: Equatable, Codable, Sendable {
     public init(
         threshold: Float = 0.5, splitTouching: Bool = true, minimumArea: Int = 0,
         connectivity: Connectivity = .eight, fillHoles: Bool = false,
-        minimumMarkerDynamic: Float = 2.5, distanceSmoothing: Float = 1,
+        minimumMarkerDynamic: Float = 2.5, relativeMarkerDynamic: Float = 0, distanceSmoothing: Float = 1,
         interiorThreshold: Float = 0.5, minimumMarkerArea: Int = 4
     ) {
+        self.relativeMarkerDynamic = relativeMarkerDynamic
         self.interiorThreshold = interiorThreshold
         self.minimumMarkerArea = minimumMarkerArea
         self.threshold = threshold
@@ -46,6 +53,28 @@ public struct InstanceExtractionOptions: Equatable, Codable, Sendable {
         self.fillHoles = fillHoles
         self.minimumMarkerDynamic = minimumMarkerDynamic
         self.distanceSmoothing = distanceSmoothing
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case threshold, splitTouching, minimumArea, connectivity, fillHoles, minimumMarkerDynamic, relativeMarkerDynamic
+        case distanceSmoothing, interiorThreshold, minimumMarkerArea
+    }
+
+    /// Decodes the JSON of `encode(to:)`; `relativeMarkerDynamic` may be absent (0), as it is in
+    /// settings written before it existed.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            threshold: try container.decode(Float.self, forKey: .threshold),
+            splitTouching: try container.decode(Bool.self, forKey: .splitTouching),
+            minimumArea: try container.decode(Int.self, forKey: .minimumArea),
+            connectivity: try container.decode(Connectivity.self, forKey: .connectivity),
+            fillHoles: try container.decode(Bool.self, forKey: .fillHoles),
+            minimumMarkerDynamic: try container.decode(Float.self, forKey: .minimumMarkerDynamic),
+            relativeMarkerDynamic: try container.decodeIfPresent(Float.self, forKey: .relativeMarkerDynamic) ?? 0,
+            distanceSmoothing: try container.decode(Float.self, forKey: .distanceSmoothing),
+            interiorThreshold: try container.decode(Float.self, forKey: .interiorThreshold),
+            minimumMarkerArea: try container.decode(Int.self, forKey: .minimumMarkerArea))
     }
 }
 
@@ -180,6 +209,8 @@ public enum InstanceExtraction {
             // A component d pixels thin has distances of at most (d + 1) / 2, so no second
             // maximum can rise more than h above a neck when that is not above h.
             if Float(min(cropWidth, cropHeight) - 1) / 2 <= options.minimumMarkerDynamic { continue }
+            // ... and a peak of height d rises less than d above anything.
+            if options.relativeMarkerDynamic >= 1 { continue }
             var cropMask = [Bool](repeating: false, count: cropWidth * cropHeight)
             for cropY in 1..<(cropHeight - 1) {
                 let row = (originY + cropY) * width
@@ -192,7 +223,8 @@ public enum InstanceExtraction {
                 distance, width: cropWidth, height: cropHeight, sigma: options.distanceSmoothing)
             let peaks = RegionalMaxima.peaks(
                 of: smoothed, mask: cropMask, width: cropWidth, height: cropHeight,
-                minimumDynamic: options.minimumMarkerDynamic, connectivity: options.connectivity)
+                minimumDynamic: options.minimumMarkerDynamic, relativeDynamic: options.relativeMarkerDynamic,
+                connectivity: options.connectivity)
             guard peaks.count > 1 else { continue }
             var markers = [Int32](repeating: 0, count: cropMask.count)
             for peak in peaks {

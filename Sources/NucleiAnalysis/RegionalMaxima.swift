@@ -15,10 +15,13 @@ public enum RegionalMaxima {
     ///   - mask: pixels taking part; others separate regions; `nil` for all.
     ///   - minimumDynamic: `h`; a maximum is kept when its dynamic is strictly greater. Every
     ///     connected region of the mask keeps at least its highest maximum.
+    ///   - relativeDynamic: a maximum must also rise more than this fraction of its own height
+    ///     (0: no such condition). On a distance map the height of a peak is the radius of the
+    ///     nucleus there, so this condition does not depend on the magnification.
     /// - Complexity: O(n log n) for n pixels in the mask (one sort).
     public static func peaks(
         of values: [Float], mask: [Bool]? = nil, width: Int, height: Int,
-        minimumDynamic: Float, connectivity: Connectivity = .eight
+        minimumDynamic: Float, relativeDynamic: Float = 0, connectivity: Connectivity = .eight
     ) -> [Int] {
         let pixelCount = width * height
         precondition(
@@ -70,7 +73,8 @@ public enum RegionalMaxima {
                 let firstPeak = peakOf[Int(first)], secondPeak = peakOf[Int(second)]
                 let (survivor, ended) = rank[Int(firstPeak)] < rank[Int(secondPeak)] ? (first, second) : (second, first)
                 let endedPeak = Int(peakOf[Int(ended)])
-                if values[endedPeak] - level > minimumDynamic { kept.append(endedPeak) }
+                let peakHeight = values[endedPeak]
+                if peakHeight - level > max(minimumDynamic, relativeDynamic * peakHeight) { kept.append(endedPeak) }
                 parent[Int(ended)] = survivor
             }
         }

@@ -36,3 +36,30 @@ public enum DatasetSplit {
         return (split.training.map { training[$0] }, split.validation.map { training[$0] })
     }
 }
+
+extension DatasetSplit {
+    /// The name `evaluationSamples(of:split:seed:)` takes for the images a training run
+    /// validated on.
+    public static let validationSplitName = "validation"
+
+    /// The samples `evaluate` scores.
+    ///
+    /// - `nil`: the `test` split when the dataset has one, else every sample.
+    /// - `"validation"` (or `"val"`): exactly the images `train` validates on with `seed` (the
+    ///   dataset's own `val` split, or the seeded fraction of its training images), so that
+    ///   post-processing and training choices can be made without ever looking at a test folder.
+    /// - any other name: the samples of that split folder.
+    public static func evaluationSamples(
+        of dataset: Dataset, split: String?, seed: UInt64, validationFraction: Double = 0.2
+    ) -> [DatasetSample] {
+        switch split {
+        case nil:
+            let test = dataset.samples(inSplit: "test")
+            return test.isEmpty ? dataset.samples : test
+        case validationSplitName?, "val"?:
+            return trainValidation(of: dataset, validationFraction: validationFraction, seed: seed).validation
+        case let name?:
+            return dataset.samples(inSplit: name)
+        }
+    }
+}

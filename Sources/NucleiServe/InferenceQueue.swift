@@ -20,12 +20,15 @@ final class InferenceQueue: @unchecked Sendable {
     let mode: String
     /// The model's training nuclei's diameter in pixels, when `diameter` can be used.
     let modelDiameter: Double?
+    /// The model's recorded post-processing: the defaults of every request.
+    let postProcessing: InstanceExtractionOptions
 
     init(segmenter: Segmenter) {
         self.segmenter = segmenter
         head = segmenter.head.rawValue
         mode = segmenter.mode.rawValue
         modelDiameter = segmenter.mode == .crops ? segmenter.modelDiameter : nil
+        postProcessing = segmenter.postProcessing
     }
 
     /// Requests waiting or running.

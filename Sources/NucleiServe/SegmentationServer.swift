@@ -125,18 +125,18 @@ public final class SegmentationServer: Sendable {
         var maxUploadBytes: Int
         var waiting: Int
         var results: Int
-        var defaults = SegmentationSettings()
+        var defaults: SegmentationSettings
     }
 
     private func health() async throws -> Response {
         try Self.json(Health(head: inference.head, mode: inference.mode, modelDiameter: inference.modelDiameter, maxUploadBytes: configuration.maxUploadBytes,
-                             waiting: inference.waiting, results: await store.count))
+                             waiting: inference.waiting, results: await store.count, defaults: SegmentationSettings(defaults: inference.postProcessing)))
     }
 
     private func segment(_ request: Request) async throws -> Response {
         var query: [String: String] = [:]
         for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
-        let settings = try SegmentationSettings(query: query)
+        let settings = try SegmentationSettings(query: query, defaults: inference.postProcessing)
         let limit = configuration.maxUploadBytes
         // Refused from the header alone: none of an oversized body is read.
         if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit {

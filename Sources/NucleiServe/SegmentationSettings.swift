@@ -16,8 +16,21 @@ public struct SegmentationSettings: Sendable, Equatable, Codable {
     public var channel: Int?
     /// `auto` or the nuclei's diameter in pixels (`--diameter`); nil predicts at native size.
     public var diameter: String?
+    /// The model's own post-processing (`nucleiseg tune`), which the fields above start from and
+    /// which supplies what the page does not set (the marker dynamic of two-class models).
+    public var base = InstanceExtractionOptions.nuclei
 
     public init() {}
+
+    /// The defaults of a model whose recorded post-processing is `defaults`.
+    public init(defaults: InstanceExtractionOptions) {
+        base = defaults
+        minimumArea = defaults.minimumArea
+        splitTouching = defaults.splitTouching
+        fillHoles = defaults.fillHoles
+        threshold = defaults.threshold
+        interiorThreshold = defaults.interiorThreshold
+    }
 
     enum CodingKeys: String, CodingKey {
         case minimumArea = "min_area", splitTouching = "split", fillHoles = "fill_holes", threshold
@@ -28,8 +41,9 @@ public struct SegmentationSettings: Sendable, Equatable, Codable {
     /// silently ignored); `name` is the upload's file name.
     static let parameterNames: Set<String> = Set(["min_area", "split", "fill_holes", "threshold", "interior_threshold", "tta", "channel", "diameter", "name"])
 
-    /// Reads the settings from query parameters; a missing one keeps its default.
-    public init(query: [String: String]) throws(ServeError) {
+    /// Reads the settings from query parameters; a missing one keeps the model's default.
+    public init(query: [String: String], defaults: InstanceExtractionOptions = .nuclei) throws(ServeError) {
+        self.init(defaults: defaults)
         for name in query.keys where !Self.parameterNames.contains(name) {
             throw .invalidOption(name: name, value: query[name] ?? "", expected: "one of " + Self.parameterNames.sorted().joined(separator: ", "))
         }
@@ -60,6 +74,7 @@ public struct SegmentationSettings: Sendable, Equatable, Codable {
     /// What `PredictionWriter` takes: every output `predict --format all` writes.
     public var predictionOptions: PredictionOptions {
         var options = PredictionOptions()
+        options.instances = base
         options.instances.minimumArea = minimumArea
         options.instances.splitTouching = splitTouching
         options.instances.fillHoles = fillHoles

@@ -125,6 +125,12 @@ fetch("/api/health").then(r => r.json()).then(h => {
   maxUploadBytes = h.maxUploadBytes;
   $("health").textContent = `model: ${h.head} head, ${h.mode} · uploads up to ${Math.round(h.maxUploadBytes / 1048576)} MB`;
   if (h.head === "contour") $("interior-row").hidden = false;
+  if (h.defaults) {
+    $("opt-threshold").value = h.defaults.threshold;
+    $("opt-interior").value = h.defaults.interior_threshold;
+    $("opt-threshold-value").textContent = Number($("opt-threshold").value).toFixed(2);
+    $("opt-interior-value").textContent = Number($("opt-interior").value).toFixed(2);
+  }
   if (h.modelDiameter) {
     $("diameter-row").hidden = false;
     $("opt-diameter").title = `the model was trained on nuclei about ${h.modelDiameter.toFixed(1)} px across`;

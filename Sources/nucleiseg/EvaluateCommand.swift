@@ -9,7 +9,9 @@ struct EvaluateCommand: ParsableCommand {
 
     @Option(help: "Dataset folder (dsb2018, pairs or labels layout).") var data: String = "data/nuclei-samples"
     @Option(help: "Force the dataset layout instead of detecting it.") var layout: DatasetLayout?
-    @Option(help: "Split to evaluate (default: test when the dataset has one, else every image).") var split: String?
+    @Option(help: "Split to evaluate: a split folder's name, or validation (the images train validates on with --seed: the dataset's val split, or the seeded 20% of its training images). Default: test when the dataset has one, else every image.")
+    var split: String?
+    @Option(help: "The training seed that --split validation follows.") var seed: UInt64 = 42
     @Option(help: "Model checkpoint (default: the shipped nuclei model).") var model: String?
     @Option(help: "Folder for per_image.csv and summary.json.") var output: String = "runs/evaluation"
     @Option(help: "Override the model's mode: resize or crops (tiled).") var mode: SamplingMode?
@@ -18,6 +20,7 @@ struct EvaluateCommand: ParsableCommand {
     @Flag(name: .customLong("fill-holes"), inversion: .prefixedNo, help: "Fill holes inside predicted nuclei.")
     var fillHoles = InstanceExtractionOptions.nuclei.fillHoles
     @Flag(name: .customLong("no-split"), help: "Do not split touching nuclei.") var noSplit = false
+    @OptionGroup var postProcessing: PostProcessingOptions
     @Option(help: "Nucleus diameter of the images in pixels, or auto (estimated from a first pass): each image is scaled so its nuclei match the model's training size; outputs stay at native size.")
     var diameter: DiameterSetting?
     @Option(help: "Resize every image (bilinear) and its labels (nearest) by this factor before evaluating, e.g. 0.5 or 2, to test other magnifications.")
@@ -38,14 +41,14 @@ struct EvaluateCommand: ParsableCommand {
             let outputFolder = try OutputFolder.prepare(output)
             let dataset = try Dataset.open(URL(fileURLWithPath: data), layout: layout)
             if let problem = dataset.problems.first(where: \.stopsTraining) { throw problem.error }
+            let samples = DatasetSplit.evaluationSamples(of: dataset, split: split, seed: seed)
             let chosen = split ?? (dataset.samples.contains { $0.split == "test" } ? "test" : nil)
-            let samples = chosen.map { name in dataset.samples.filter { $0.split == name } } ?? dataset.samples
             guard !samples.isEmpty else { throw EvaluationError.emptySplit(path: data, split: chosen ?? "(all)") }
             let manifest = try by.map { try ImageManifest(contentsOf: URL(fileURLWithPath: $0), column: byColumn) }
             let segmenter = try ShippedModel.segmenter(path: model, modeOverride: mode, tileSize: tileSize, precision: precision)
             segmenter.testTimeAugmentation = tta
             if let diameter { try segmenter.useDiameter(diameter, modelPath: model ?? ShippedModel.resourceName + ".safetensors") }
-            var instances = InstanceExtractionOptions.nuclei
+            var instances = postProcessing.applied(to: segmenter.postProcessing)
             instances.minimumArea = minArea
             instances.fillHoles = fillHoles
             instances.splitTouching = !noSplit

@@ -19,6 +19,7 @@ struct PredictCommand: ParsableCommand {
     @Flag(name: .customLong("fill-holes"), inversion: .prefixedNo, help: "Fill holes inside predicted nuclei.")
     var fillHoles = InstanceExtractionOptions.nuclei.fillHoles
     @Flag(name: .customLong("no-split"), help: "Do not split touching nuclei (plain connected components).") var noSplit = false
+    @OptionGroup var postProcessing: PostProcessingOptions
     @Option(help: "Plane of a multi-plane or multi-page TIFF to read (0-based).") var channel: Int?
     @Flag(name: .customLong("no-overlay"), help: "Skip the outline overlay PNG.") var noOverlay = false
     @Option(help: "Nucleus diameter of the images in pixels, or auto (estimated from a first pass): each image is scaled so its nuclei match the model's training size; outputs stay at native size.")
@@ -72,6 +73,7 @@ struct PredictCommand: ParsableCommand {
             print("\(input.file.path): outputs named \(input.stem)_* (another input has the same name)")
         }
         var options = PredictionOptions()
+        options.instances = postProcessing.applied(to: segmenter.postProcessing)
         options.instances.minimumArea = minArea
         options.instances.fillHoles = fillHoles
         options.instances.splitTouching = !noSplit

@@ -49,6 +49,33 @@ import Testing
         #expect(scores.countsPerThreshold[8].truePositives == 2)  // IoU > 0.90
     }
 
+    /// Two discs of radius r with centres 1.6r apart rise 0.4r above their neck: the relative
+    /// condition splits them at every size, where the absolute h = 2.5 misses the small pair.
+    @Test(arguments: [5.0, 10.0, 20.0])
+    func relativeMarkerDynamicSplitsTouchingPairsOfAnySize(radius: Double) {
+        let width = Int(4.6 * radius) + 10, height = Int(2 * radius) + 10
+        var labels = [Int32](repeating: 0, count: width * height)
+        let left = 5 + radius, centreY = Double(height) / 2 + 0.3
+        drawDisc(into: &labels, width: width, height: height, centerX: left, centerY: centreY, radius: radius, value: 1)
+        drawDisc(into: &labels, width: width, height: height, centerX: left + 1.6 * radius, centerY: centreY, radius: radius, value: 1)
+        let relative = InstanceExtractionOptions(minimumMarkerDynamic: 0.5, relativeMarkerDynamic: 0.2)
+        #expect(extract(labels, width: width, height: height, options: relative).instanceCount == 2)
+        if radius == 5 { #expect(extract(labels, width: width, height: height).instanceCount == 1) }
+    }
+
+    @Test(arguments: [5.0, 10.0, 20.0, 40.0])
+    func relativeMarkerDynamicKeepsSingleDiscsAndEllipsesWhole(radius: Double) {
+        let relative = InstanceExtractionOptions(minimumMarkerDynamic: 0.5, relativeMarkerDynamic: 0.2)
+        let size = Int(2 * radius) + 10
+        var disc = [Int32](repeating: 0, count: size * size)
+        drawDisc(into: &disc, width: size, height: size, centerX: Double(size) / 2, centerY: Double(size) / 2 + 0.3, radius: radius, value: 1)
+        #expect(extract(disc, width: size, height: size, options: relative).instanceCount == 1)
+        var ellipse = [Int32](repeating: 0, count: 4 * size * size)
+        drawEllipse(into: &ellipse, width: 2 * size, height: 2 * size, centerX: Double(size), centerY: Double(size),
+                    semiAxisX: radius, semiAxisY: radius / 2.5, value: 1)
+        #expect(extract(ellipse, width: 2 * size, height: 2 * size, options: relative).instanceCount == 1)
+    }
+
     @Test func splittingCanBeTurnedOff() {
         var labels = [Int32](repeating: 0, count: 60 * 40)
         drawDisc(into: &labels, width: 60, height: 40, centerX: 20, centerY: 20, radius: 12, value: 1)

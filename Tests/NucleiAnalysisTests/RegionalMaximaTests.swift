@@ -11,6 +11,14 @@ import Testing
         #expect(RegionalMaxima.peaks(of: profile, width: 5, height: 1, minimumDynamic: minimumDynamic) == expected)
     }
 
+    // x = 3 rises 1 above its saddle, a quarter of its height 4: kept for a relative dynamic below
+    // 0.25, not from 0.25 on; the absolute floor (0.5) still applies.
+    @Test(arguments: [(0.2, [1, 3]), (0.249, [1, 3]), (0.25, [1]), (0.5, [1])] as [(Float, [Int])])
+    func relativeDynamicIsAFractionOfThePeaksHeight(relativeDynamic: Float, expected: [Int]) {
+        #expect(RegionalMaxima.peaks(of: profile, width: 5, height: 1, minimumDynamic: 0.5, relativeDynamic: relativeDynamic) == expected)
+        #expect(RegionalMaxima.peaks(of: profile, width: 5, height: 1, minimumDynamic: 1, relativeDynamic: relativeDynamic) == [1])
+    }
+
     @Test func maskSeparatesRegionsAndEachKeepsItsHighestPeak() {
         // The saddle pixel is masked out, so the two maxima are in different regions.
         let mask = [true, true, false, true, true]

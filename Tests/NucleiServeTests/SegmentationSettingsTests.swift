@@ -48,4 +48,17 @@ struct SegmentationSettingsTests {
         #expect(table.columns == ["label", "area", "mean_intensity"])
         #expect(table.rows == [[1, 12, 3.5], [2, 7, nil]])
     }
+
+    /// A model's recorded post-processing is the default of every request; the query still wins.
+    @Test func aModelsRecordedSettingIsTheDefault() throws {
+        var tuned = InstanceExtractionOptions.nuclei
+        tuned.threshold = 0.4
+        tuned.minimumMarkerDynamic = 1
+        let settings = try SegmentationSettings(query: [:], defaults: tuned)
+        #expect(settings.threshold == 0.4)
+        #expect(settings.predictionOptions.instances == tuned)
+        let asked = try SegmentationSettings(query: ["threshold": "0.6"], defaults: tuned)
+        #expect(asked.predictionOptions.instances.threshold == 0.6)
+        #expect(asked.predictionOptions.instances.minimumMarkerDynamic == 1)
+    }
 }

@@ -75,7 +75,7 @@ import NucleiServe
     }
 
     @Test func optionsChangeTheResultAsTheyDoInPredict() async throws {
-        var options = SegmentationSettings().predictionOptions
+        var options = try TestImages.shippedDefaults().predictionOptions
         options.instances.splitTouching = false
         options.instances.minimumArea = 40
         let (expected, _) = try TestImages.expected(TestImages.first, options: options)
@@ -110,7 +110,7 @@ import NucleiServe
                 try segmenter.useDiameter(.pixels(10), modelPath: "shipped")
                 let folder = TestImages.temporaryFolder("expected-diameter")
                 let expected = try PredictionWriter.predict(TestImages.first, segmenter: segmenter, outputDirectory: folder,
-                                                            options: SegmentationSettings().predictionOptions)
+                                                            options: SegmentationSettings(defaults: segmenter.postProcessing).predictionOptions)
                 #expect(expected.scale != 1)
                 #expect(try reply.json(SegmentationResponse.self).count == expected.nuclei)
                 #expect(try reply.json(SegmentationResponse.self).settings.diameter == "10")

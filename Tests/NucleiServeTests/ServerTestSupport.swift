@@ -101,9 +101,15 @@ enum TestImages {
 
     /// What `nucleiseg predict` writes for `image` with default options: PredictionWriter with
     /// a segmenter of its own.
-    static func expected(_ image: URL, options: PredictionOptions = SegmentationSettings().predictionOptions) throws -> (result: PredictionResult, folder: URL) {
+    /// The post-processing the shipped model records (the server's defaults).
+    static func shippedDefaults() throws -> SegmentationSettings {
+        SegmentationSettings(defaults: try ShippedModel.segmenter(path: nil).postProcessing)
+    }
+
+    static func expected(_ image: URL, options: PredictionOptions? = nil) throws -> (result: PredictionResult, folder: URL) {
         let folder = temporaryFolder("expected-" + image.deletingPathExtension().lastPathComponent.prefix(12))
         let segmenter = try ShippedModel.segmenter(path: nil)
+        let options = options ?? SegmentationSettings(defaults: segmenter.postProcessing).predictionOptions
         return (try PredictionWriter.predict(image, segmenter: segmenter, outputDirectory: folder, options: options), folder)
     }
 }

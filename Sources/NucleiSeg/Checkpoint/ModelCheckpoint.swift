@@ -97,6 +97,8 @@ extension ModelCheckpoint {
         ("best_val_accuracy", "a number in 0...1", { Double($0).map { (0...1).contains($0) } ?? false }),
         ("best_val_iou", "a number in 0...1", { Double($0).map { (0...1).contains($0) } ?? false }),
         ("normalization_json", "the JSON of a normalisation spec", { (try? JSONDecoder().decode(NormalizationSpec.self, from: Data($0.utf8))) != nil }),
+        ("postprocessing_json", "the JSON of instance-extraction options with thresholds in 0...1 and a positive marker dynamic",
+         { ModelCheckpoint.decodePostProcessing($0) != nil }),
     ]
 
     @Sendable private static func isCount(_ text: String) -> Bool { Int(text).map { $0 >= 0 } ?? false }
@@ -122,6 +124,41 @@ extension ModelCheckpoint {
 extension ModelCheckpoint {
     /// The median nucleus diameter of the training images, in pixels (nil: not recorded).
     public var nucleusDiameter: Double? { metadata["nucleus_diameter_px"].flatMap(Double.init) }
+
+    /// The instance post-processing chosen for this model on its validation images by
+    /// `nucleiseg tune` (nil: not recorded; `InstanceExtractionOptions.nuclei` applies).
+    public var postProcessing: InstanceExtractionOptions? { metadata["postprocessing_json"].flatMap(Self.decodePostProcessing) }
+
+    static func decodePostProcessing(_ json: String) -> InstanceExtractionOptions? {
+        guard let options = try? JSONDecoder().decode(InstanceExtractionOptions.self, from: Data(json.utf8)) else { return nil }
+        let probabilities = [options.threshold, options.interiorThreshold]
+        guard probabilities.allSatisfy({ $0 > 0 && $0 < 1 }), options.minimumMarkerDynamic > 0, options.minimumMarkerDynamic.isFinite,
+              (0..<1).contains(options.relativeMarkerDynamic),
+              options.minimumArea >= 0, options.minimumMarkerArea >= 0, options.distanceSmoothing >= 0, options.distanceSmoothing.isFinite
+        else { return nil }
+        return options
+    }
+
+    static func encodePostProcessing(_ options: InstanceExtractionOptions) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: (try? encoder.encode(options)) ?? Data(), as: UTF8.self)
+    }
+
+    /// Copies the checkpoint at `source` to `destination` (atomically; the same path replaces it)
+    /// with `options` recorded as its post-processing; every tensor and other entry unchanged.
+    ///
+    /// - Throws: `CheckpointError` when `source` is not a valid NucleiSeg checkpoint, and the
+    ///   file error of a failed write (the destination is then untouched).
+    public static func recordPostProcessing(_ options: InstanceExtractionOptions, source: URL, destination: URL) throws {
+        var file = try SafeTensorsFile(contentsOf: source)
+        guard file.metadata["architecture"] == architecture else {
+            throw CheckpointError.incompatible(path: source.path, reason: "not a NucleiSeg model checkpoint (expected architecture '\(architecture)')")
+        }
+        try validate(file, path: source.path)
+        file.metadata["postprocessing_json"] = encodePostProcessing(options)
+        try file.write(to: destination)
+    }
 }
 
 /// The ImageNet MobileNetV2 backbone shipped with the package (provenance: `BACKBONE-README.md`).

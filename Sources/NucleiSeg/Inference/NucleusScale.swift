@@ -48,6 +48,8 @@ public enum NucleusScale {
     public static let factorRange: ClosedRange<Double> = 0.25...4
     /// An auto estimate within this ratio of the model's diameter keeps the first pass.
     public static let autoTolerance = 1.2
+    /// Auto predicts again at most this many times after the native pass.
+    public static let autoRescaledPasses = 2
     /// Auto needs at least this many nuclei in the first pass to trust their median.
     public static let autoMinimumNuclei = 5
     /// A scaled image never exceeds this many pixels (or the native size, when larger).
@@ -91,13 +93,23 @@ extension Segmenter {
             let factor = modelDiameter.map { NucleusScale.factor(model: $0, image: size, width: image.width, height: image.height) } ?? 1
             return (maps(of: image, scaledBy: abs(factor - 1) < 1e-3 ? 1 : factor), factor)
         case .auto:
-            let first = maps(of: image, scaledBy: 1)
-            guard let model = modelDiameter,
-                  let measured = NucleusScale.medianDiameter(InstanceExtraction.extract(maps: first, options: .nuclei)),
-                  measured.count >= NucleusScale.autoMinimumNuclei else { return (first, 1) }
-            let factor = NucleusScale.factor(model: model, image: measured.diameter, width: image.width, height: image.height)
-            guard max(factor, 1 / factor) > NucleusScale.autoTolerance else { return (first, 1) }
-            return (maps(of: image, scaledBy: factor), factor)
+            // Each pass measures the nuclei it found (at native size) and, when that asks for a
+            // scale more than `autoTolerance` away from the one used, predicts again. A pass at
+            // the wrong scale finds large nuclei in pieces (and merges small ones), so one
+            // estimate is biased towards the model's own size; the next pass, nearer the right
+            // scale, measures better.
+            var current = maps(of: image, scaledBy: 1)
+            var factor = 1.0
+            guard let model = modelDiameter else { return (current, 1) }
+            for _ in 0..<NucleusScale.autoRescaledPasses {
+                guard let measured = NucleusScale.medianDiameter(InstanceExtraction.extract(maps: current, options: postProcessing)),
+                      measured.count >= NucleusScale.autoMinimumNuclei else { break }
+                let next = NucleusScale.factor(model: model, image: measured.diameter, width: image.width, height: image.height)
+                guard max(next / factor, factor / next) > NucleusScale.autoTolerance else { break }
+                factor = next
+                current = maps(of: image, scaledBy: factor)
+            }
+            return (current, factor)
         }
     }
 }

@@ -26,6 +26,9 @@ public final class Segmenter {
     public var batchSize: Int
     /// Median nucleus diameter (pixels) of the model's training data, when its checkpoint records it.
     public var modelDiameter: Double?
+    /// The instance post-processing the checkpoint records (`nucleiseg tune`), else the
+    /// documented defaults; `predict`, `evaluate` and `serve` start from it.
+    public var postProcessing = InstanceExtractionOptions.nuclei
     /// How images are scaled so that their nuclei match `modelDiameter` (see `NucleusScale`).
     public private(set) var diameter: DiameterSetting = .native
 

@@ -18,6 +18,7 @@ public enum ShippedModel {
         let mode = modeOverride ?? SamplingMode(rawValue: checkpoint.metadata["sampling"] ?? "") ?? .resize
         let segmenter = Segmenter(model: model, normalization: normalization, mode: mode, tileSize: tileSize, precision: precision)
         segmenter.modelDiameter = checkpoint.nucleusDiameter
+        if let options = checkpoint.postProcessing { segmenter.postProcessing = options }
         return segmenter
     }
 }
