@@ -739,6 +739,9 @@ void nucleiseg_tune_allocator(void) {
     // Tensors of a training step are freed and allocated again every step. Above glibc's mmap
     // threshold each allocation is a fresh mapping: page faults and zeroing on every step (14% of
     // an inference run's cycles in a perf profile). Keeping them on the heap reuses the pages.
+    // NUCLEISEG_ALLOCATOR=default keeps glibc's own thresholds (for measuring this choice).
+    const char *choice = getenv("NUCLEISEG_ALLOCATOR");
+    if (choice && strcmp(choice, "default") == 0) return;
     mallopt(M_MMAP_THRESHOLD, 512 << 20);
     mallopt(M_TRIM_THRESHOLD, 1 << 30);
 }
