@@ -32,9 +32,28 @@ public final class BatchNorm: Module {
                                                variance: movingVariance.value, epsilon: epsilon)
         }
         let (output, mean, variance) = Variable.batchNormTraining(input, gamma: gamma, beta: beta, epsilon: epsilon)
+        updateMovingStatistics(mean: mean, variance: variance)
+        return output
+    }
+
+    /// `concatenateChannels([relu(self(input)), skip])` (just the ReLU when `skip` is nil): the
+    /// U-Net decoder's BatchNorm -> ReLU -> concatenation. In training mode one fused op
+    /// (`Variable.batchNormTrainingReLU`) that keeps no intermediate tensor; the same figures.
+    public func normalizedReLU(_ input: Variable, concatenatedWith skip: Variable? = nil) -> Variable {
+        guard isTraining else {
+            let activated = Variable.relu(self(input))
+            return skip.map { Variable.concatenateChannels([activated, $0]) } ?? activated
+        }
+        let (output, mean, variance) = Variable.batchNormTrainingReLU(input, gamma: gamma, beta: beta, epsilon: epsilon,
+                                                                      concatenatedWith: skip)
+        updateMovingStatistics(mean: mean, variance: variance)
+        return output
+    }
+
+    /// `moving = moving * momentum + batch * (1 - momentum)`.
+    private func updateMovingStatistics(mean: Tensor, variance: Tensor) {
         let keep = momentum
         movingMean.value = movingMean.value.zipMap(mean) { moving, batch in moving * keep + batch * (1 - keep) }
         movingVariance.value = movingVariance.value.zipMap(variance) { moving, batch in moving * keep + batch * (1 - keep) }
-        return output
     }
 }

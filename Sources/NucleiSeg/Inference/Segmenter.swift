@@ -32,9 +32,11 @@ public final class Segmenter {
     /// How images are scaled so that their nuclei match `modelDiameter` (see `NucleusScale`).
     public private(set) var diameter: DiameterSetting = .native
 
-    /// - Parameter precision: arithmetic of the decoder (see `InferenceUNet`).
+    /// - Parameters:
+    ///   - precision: arithmetic of the decoder (see `InferenceUNet`).
+    ///   - encoderPrecision: arithmetic of the encoder (float32 by default, see `InferenceUNet`).
     public init(model: UNet, normalization: NormalizationSpec, mode: SamplingMode, tileSize: Int = 256, overlap: Int = 64, batchSize: Int = 8,
-                precision: ComputePrecision = .float32) {
+                precision: ComputePrecision = .float32, encoderPrecision: ComputePrecision = .float32) {
         precondition(tileSize % 32 == 0 && tileSize >= 64, "tile size \(tileSize) must be a multiple of 32, at least 64")
         precondition(overlap >= 0 && overlap < tileSize / 2, "overlap \(overlap) must be below half the tile size")
         self.model = model
@@ -44,7 +46,7 @@ public final class Segmenter {
         self.overlap = overlap
         self.batchSize = batchSize
         head = model.classes == 3 ? .contour : .seed
-        network = InferenceUNet(model, precision: precision)
+        network = InferenceUNet(model, precision: precision, encoderPrecision: encoderPrecision)
     }
 
     /// Channels of the maps computed per pixel: foreground, and interior for the contour head.

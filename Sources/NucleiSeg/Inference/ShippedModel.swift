@@ -9,14 +9,16 @@ public enum ShippedModel {
 
     /// Loads `path`, or the shipped model when `path` is nil, with the settings it was trained with.
     public static func segmenter(path: String?, modeOverride: SamplingMode? = nil, tileSize: Int = 256,
-                                 precision: ComputePrecision = InferenceUNet.defaultPrecision) throws -> Segmenter {
+                                 precision: ComputePrecision = InferenceUNet.defaultPrecision,
+                                 encoderPrecision: ComputePrecision = .float32) throws -> Segmenter {
         guard let url = path.map({ URL(fileURLWithPath: $0) }) ?? Self.url else {
             throw CheckpointError.fileNotFound(path: "\(resourceName).safetensors (package resource; pass --model FILE)")
         }
         let (model, checkpoint) = try ModelCheckpoint.load(from: url)
         let normalization = try checkpoint.normalization(path: url.path)
         let mode = modeOverride ?? SamplingMode(rawValue: checkpoint.metadata["sampling"] ?? "") ?? .resize
-        let segmenter = Segmenter(model: model, normalization: normalization, mode: mode, tileSize: tileSize, precision: precision)
+        let segmenter = Segmenter(model: model, normalization: normalization, mode: mode, tileSize: tileSize, precision: precision,
+                                  encoderPrecision: encoderPrecision)
         segmenter.modelDiameter = checkpoint.nucleusDiameter
         if let options = checkpoint.postProcessing { segmenter.postProcessing = options }
         return segmenter

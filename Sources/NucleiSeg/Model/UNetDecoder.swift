@@ -14,7 +14,11 @@ public final class UNetDecoder: Module {
             bn = BatchNorm(channels: filters)
         }
         override var namedChildren: [(String, Module)] { [("conv", conv), ("bn", bn)] }
-        func callAsFunction(_ input: Variable) -> Variable { Variable.relu(bn(conv(input))) }
+        func callAsFunction(_ input: Variable) -> Variable { bn.normalizedReLU(conv(input)) }
+        /// The block's output concatenated with `skip`, without a separate activated tensor.
+        func callAsFunction(_ input: Variable, concatenatedWith skip: Variable) -> Variable {
+            bn.normalizedReLU(conv(input), concatenatedWith: skip)
+        }
     }
 
     let upsamples: [UpsampleBlock]
@@ -50,7 +54,7 @@ public final class UNetDecoder: Module {
     public func callAsFunction(_ skips: [Variable]) -> Variable {
         var x = skips.last!
         for (index, block) in upsamples.enumerated() {
-            x = Variable.concatenateChannels([block(x), skips[skips.count - 2 - index]])
+            x = block(x, concatenatedWith: skips[skips.count - 2 - index])
         }
         return output(x)
     }

@@ -21,6 +21,10 @@ import _CKernels
 /// region waits for its slowest thread: the same call then took 80-90 ms.
 /// Keep libgomp's default wait policy (spin a while, then sleep): `OMP_WAIT_POLICY=passive` left
 /// the 39 ms call unchanged but made a batch-1 8x8x16 3x3 convolution pass 53 µs instead of 4.5 µs.
+/// On a loaded machine it is the other way round (load average 8-10 on the 2 cores, 3 alternating
+/// rounds of `benchmark model`, images/s): default 9.2 training / 15.0 batch-1 / 16.8 batch-32
+/// inference, passive 14.7 / 64.4 / 77.5, one thread 28.4 / 60.3 / 80.5. libgomp reads these
+/// variables when it loads, so they are the user's to set (see the README's Speed section).
 ///
 /// A failing call is a programmer error (shapes are validated before): it stops with the oneDNN
 /// status and the geometry.
