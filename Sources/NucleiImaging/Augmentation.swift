@@ -1,4 +1,4 @@
-import NucleiTensor
+import NucleiBase
 
 /// Flips of HWC images and HW labels, and the seeded `RandomFlip` augmentation of the Keras
 /// reference (`RandomFlip("horizontal_and_vertical")`), applied identically to image and mask.

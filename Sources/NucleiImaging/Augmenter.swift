@@ -1,5 +1,5 @@
 import Foundation
-import NucleiTensor
+import NucleiBase
 
 /// Draws one augmented `outputSize` x `outputSize` training input from a normalised image and
 /// its labels, following an `AugmentationPolicy`, from a seeded generator (the same seed gives

@@ -1,4 +1,4 @@
-import NucleiTensor
+import NucleiBase
 
 /// A sample ready for batching: a normalised image (three channels in [-1, 1]) and its
 /// instance labels, both at the network input size or both at native resolution.

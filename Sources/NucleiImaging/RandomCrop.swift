@@ -1,4 +1,4 @@
-import NucleiTensor
+import NucleiBase
 
 /// Crops at native resolution, for training on images larger than the network input
 /// (no resampling: nuclei keep their size in pixels, as in tiled prediction).

@@ -1,6 +1,6 @@
 import Foundation
 import NucleiAnalysis
-import NucleiTensor
+import NucleiBase
 import Testing
 
 @Suite struct InstanceExtractionTests {

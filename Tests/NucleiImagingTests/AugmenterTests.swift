@@ -1,6 +1,6 @@
 import Foundation
 import NucleiImaging
-import NucleiTensor
+import NucleiBase
 import Testing
 
 struct AugmenterTests {
