@@ -99,7 +99,7 @@ public struct Batch: Sendable {
         for item in items {
             precondition(item.image.width == width && item.image.height == height,
                          "batch sample \(item.key) is \(item.image.width)x\(item.image.height), expected \(width)x\(height)")
-            images += item.image.pixels
+            images += item.image.samples
             instanceLabels += item.labels.labels
             keys.append(item.key)
         }

@@ -83,7 +83,7 @@ public struct NormalizationSpec: Codable, Sendable, Equatable, CustomStringConve
                 }
             }
         }
-        return FloatImage(width: image.width, height: image.height, channels: 3, pixels: pixels)
+        return FloatImage(width: image.width, height: image.height, channels: 3, samples: pixels)
     }
 
     /// Steps 1-4: the network input (`inputWidth` x `inputHeight` x 3, in [-1, 1]).

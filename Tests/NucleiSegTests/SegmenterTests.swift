@@ -68,7 +68,7 @@ import Testing
         let resized = Segmenter(model: model, normalization: .standard, mode: .resize)
         let maps = resized.probabilityMaps(of: image)
         #expect(maps.foreground.allSatisfy { abs($0 - 0.75) < 1e-5 } && maps.interior?.allSatisfy { abs($0 - 0.5) < 1e-5 } == true)
-        #expect(resized.inputSizeProbability(of: image).pixels.allSatisfy { abs($0 - 0.75) < 1e-5 })
+        #expect(resized.inputSizeProbability(of: image).samples.allSatisfy { abs($0 - 0.75) < 1e-5 })
     }
 
     @Test func seedModelsHaveNoInteriorMap() {

@@ -55,7 +55,7 @@ public enum ModelExport {
         for y in 0..<height {
             for x in 0..<width {
                 for c in 0..<3 {
-                    let value = normalized.pixels[(y * width + x) * 3 + c]
+                    let value = normalized.samples[(y * width + x) * 3 + c]
                     nhwc[(y * width + x) * 3 + c] = value
                     input[(c * height + y) * width + x] = value
                     raw[(c * height + y) * width + x] = Float(crop.samples[(y * width + x) * crop.channels + (colour ? c : 0)])

@@ -13,19 +13,19 @@ enum NetworkInput {
                 pixels[pixel * planes + c] = Float(min(max((value - low) * scale, 0), 1) * 2 - 1)
             }
         }
-        return FloatImage(width: image.width, height: image.height, channels: planes, pixels: pixels)
+        return FloatImage(width: image.width, height: image.height, channels: planes, samples: pixels)
     }
 
     /// Gray copied to three channels (colour images pass unchanged).
     static func threeChannels(_ image: FloatImage) -> FloatImage {
         guard image.channels == 1 else { return image }
-        var pixels = [Float](repeating: 0, count: image.pixels.count * 3)
-        for (index, value) in image.pixels.enumerated() {
+        var pixels = [Float](repeating: 0, count: image.samples.count * 3)
+        for (index, value) in image.samples.enumerated() {
             pixels[3 * index] = value
             pixels[3 * index + 1] = value
             pixels[3 * index + 2] = value
         }
-        return FloatImage(width: image.width, height: image.height, channels: 3, pixels: pixels)
+        return FloatImage(width: image.width, height: image.height, channels: 3, samples: pixels)
     }
 
     /// A `size` x `size` x 3 tile whose top-left corner is (x, y), normalised with the whole

@@ -1,4 +1,5 @@
 import Foundation
+import _FileSystemMessages
 
 /// The figures of a run, as the published notebook shows them, saved as PNG in `RUN/figures/`.
 public enum RunFigures {
@@ -12,7 +13,7 @@ public enum RunFigures {
     /// Training images next to their masks (as the network receives them).
     public static func samplesMontage(_ samples: [PreparedSample], count: Int = 3) -> RGBCanvas {
         let rows = samples.prefix(count).map { sample -> [Montage.Panel] in
-            return [.image(DisplayImage.raster(sample.image)), .labels(sample.labels.labels, width: sample.labels.width, height: sample.labels.height)]
+            return [.image(DisplayImage.raster(sample.image)), .labels(sample.labels)]
         }
         return Montage(title: "Sample images and masks", columnTitles: ["Input image", "True mask (instances)"],
                        rowLabels: samples.prefix(count).map(\.key), rows: Array(rows), panelSize: 256).render()
@@ -31,8 +32,8 @@ public enum RunFigures {
     public static func testMontage(_ examples: [EvaluationExample]) -> RGBCanvas {
         let rows = examples.map { example -> [Montage.Panel] in
             [.image(example.display.stretchedForDisplay()),
-             .outlines(example.display.stretchedForDisplay(), labels: example.truth.labels, color: RGBColor(hex: 0x00FF66)),
-             .outlines(example.display.stretchedForDisplay(), labels: example.prediction.labels, color: RGBColor(hex: 0xFF00CC))]
+             .outlines(example.display.stretchedForDisplay(), labels: example.truth, color: RGBColor(hex: 0x00FF66)),
+             .outlines(example.display.stretchedForDisplay(), labels: example.prediction, color: RGBColor(hex: 0xFF00CC))]
         }
         return Montage(title: "Test predictions", columnTitles: ["Image", "Ground truth", "Prediction"],
                        rowLabels: examples.map { shortName($0.name) }, rows: rows, panelSize: 256).render()

@@ -1,4 +1,5 @@
 import Foundation
+import _FileSystemMessages
 
 /// `RUN/report.html`: one self-contained page with the run's facts, curves, figures and metrics.
 /// Built only from files in the run folder, so `nucleiseg report RUN` can rebuild it at any time.

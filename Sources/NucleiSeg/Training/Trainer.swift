@@ -1,4 +1,5 @@
 import Foundation
+import _FileSystemMessages
 
 /// What a training run reports while it works (the CLI turns these into a Keras-style display).
 public enum TrainingEvent: Sendable {

@@ -75,7 +75,7 @@ public enum TrainingRun {
         let maps = Segmenter.maps(InferenceUNet(model)(image))
         let channels = model.classes == 3 ? 2 : 1
         let probability = stride(from: 0, to: maps.count, by: channels).map { maps[$0] }
-        let raster = DisplayImage.raster(FloatImage(width: batch.width, height: batch.height, channels: 3, pixels: image.scalars))
+        let raster = DisplayImage.raster(FloatImage(width: batch.width, height: batch.height, channels: 3, samples: image.scalars))
         let truth = LabelImage(width: batch.width, height: batch.height, labels: Array(batch.instanceLabels[0..<pixels]))
         return RunFigures.predictionMontage(title: "Prediction before training", image: raster, truth: truth, prediction: probability)
     }
