@@ -15,7 +15,7 @@ public enum ShippedModel {
         }
         let (model, checkpoint) = try ModelCheckpoint.load(from: url)
         let normalization = try checkpoint.normalization(path: url.path)
-        let mode = modeOverride ?? SamplingMode(rawValue: checkpoint.metadata["sampling"] ?? "") ?? .resize
+        let mode = modeOverride ?? checkpoint.metadata.sampling ?? .resize
         let segmenter = Segmenter(model: model, normalization: normalization, mode: mode, tileSize: tileSize, precision: precision)
         segmenter.modelDiameter = checkpoint.nucleusDiameter
         return segmenter
@@ -26,14 +26,8 @@ extension ModelCheckpoint {
     /// The preprocessing the model was trained with (the standard one for checkpoints that do
     /// not record it).
     public func normalization(path: String) throws -> NormalizationSpec {
-        guard let json = metadata["normalization_json"] else {
-            let size = Int(metadata["input_size"] ?? "") ?? 128
-            return NormalizationSpec(inputWidth: size, inputHeight: size)
-        }
-        do {
-            return try JSONDecoder().decode(NormalizationSpec.self, from: Data(json.utf8))
-        } catch {
-            throw CheckpointError.incompatible(path: path, reason: "metadata 'normalization_json' is not a normalisation spec (\(String(describing: error).prefix(120)))")
-        }
+        if let spec = metadata.normalization { return spec }
+        let size = metadata.inputSize ?? 128
+        return NormalizationSpec(inputWidth: size, inputHeight: size)
     }
 }

@@ -3,7 +3,6 @@ import _FileSystemMessages
 
 /// The figures of a run, as the published notebook shows them, saved as PNG in `RUN/figures/`.
 public enum RunFigures {
-    public static let folderName = "figures"
     public static let samples = "samples.png"
     public static let beforeTraining = "prediction_before_training.png"
     public static let loss = "loss.png"
@@ -55,8 +54,8 @@ public enum RunFigures {
     static func shortName(_ name: String) -> String { name.count <= 28 ? name : String(name.prefix(12)) + "..." + String(name.suffix(13)) }
 
     /// Saves a canvas as PNG in the run's figure folder.
-    public static func save(_ canvas: RGBCanvas, named name: String, in runDirectory: URL) throws {
-        let folder = runDirectory.appendingPathComponent(folderName)
+    public static func save(_ canvas: RGBCanvas, named name: String, in run: RunFolder.Paths) throws {
+        let folder = run.figures
         try OutputFolder.prepare(folder.path)
         try AtomicFile.write(Data(try DisplayImage.png(canvas)), to: folder.appendingPathComponent(name))
     }

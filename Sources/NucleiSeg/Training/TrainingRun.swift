@@ -36,8 +36,8 @@ public enum TrainingRun {
         let data = try TrainingData(datasets: datasets, options: options) { done, total in events(.loading(done: done, total: total)) }
         let trainer = try Trainer(options: options, data: data, resume: resume, runFolder: runFolder, events: events)
         if !resume && writeReport {
-            try RunFigures.save(RunFigures.samplesMontage(data.training), named: RunFigures.samples, in: trainer.runDirectory)
-            try RunFigures.save(beforeTrainingFigure(model: trainer.model, data: data), named: RunFigures.beforeTraining, in: trainer.runDirectory)
+            try RunFigures.save(RunFigures.samplesMontage(data.training), named: RunFigures.samples, in: trainer.paths)
+            try RunFigures.save(beforeTrainingFigure(model: trainer.model, data: data), named: RunFigures.beforeTraining, in: trainer.paths)
         }
         let result = try trainer.run(shouldStop: shouldStop)
         var lines = ["run folder: \(trainer.runDirectory.path)"]
@@ -57,8 +57,8 @@ public enum TrainingRun {
                 events(.note("evaluating on \(testPath) (\(testSamples.count) images)"))
                 let segmenter = Segmenter(model: trainer.model, normalization: data.normalization, mode: options.sampling)
                 evaluation = try DatasetEvaluation.evaluate(segmenter: segmenter, samples: testSamples, datasetPath: testPath)
-                try evaluation!.write(to: trainer.runDirectory.appendingPathComponent("evaluation"))
-                try RunFigures.save(RunFigures.testMontage(evaluation!.examples), named: RunFigures.testPredictions, in: trainer.runDirectory)
+                try evaluation!.write(to: trainer.paths.evaluation)
+                try RunFigures.save(RunFigures.testMontage(evaluation!.examples), named: RunFigures.testPredictions, in: trainer.paths)
                 lines += evaluation!.summaryLines
             }
             reportFile = try RunReport.write(runDirectory: trainer.runDirectory)
