@@ -12,12 +12,13 @@ public struct TrainingRunResult: Sendable {
 /// The whole main job: open the dataset, train, then evaluate on the test split and write the
 /// figures and `report.html` into the run folder.
 public enum TrainingRun {
-    ///
     /// The run folder is opened (checked, locked, protected: `RunFolder`) before the dataset is read.
+    ///
+    /// - Parameter shouldStop: polled after every step; when it turns true the run saves
+    ///   `checkpoints/interrupted.safetensors` and returns (the CLI ties it to Ctrl-C).
     public static func run(options: TrainingOptions, mode: RunFolder.Mode = .new, writeReport: Bool = true,
-                           shouldStop: @escaping () -> Bool = { InterruptSignal.isRequested },
+                           shouldStop: @escaping () -> Bool = { false },
                            events: @escaping (TrainingEvent) -> Void) throws -> TrainingRunResult {
-        InterruptSignal.install()
         if let test = options.testDataPath {
             let resolved = URL(fileURLWithPath: test).standardizedFileURL.resolvingSymlinksInPath().path
             if options.dataPaths.contains(where: { URL(fileURLWithPath: $0).standardizedFileURL.resolvingSymlinksInPath().path == resolved }) {
