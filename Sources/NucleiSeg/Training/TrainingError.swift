@@ -6,7 +6,6 @@ public enum TrainingError: Error, LocalizedError, CustomStringConvertible, Equat
     case noValidationImages(path: String)
     case nonFiniteLoss(epoch: Int, step: Int, lastGoodCheckpoint: String?)
     case nothingToResume(path: String)
-    case imageTooSmall(key: String, size: String, needed: Int)
     case runExists(path: String, marker: String)
     case runInUse(path: String)
     case testDataIsTrainingData(path: String)
@@ -27,7 +26,6 @@ public enum TrainingError: Error, LocalizedError, CustomStringConvertible, Equat
             return "\(path): given both as training data and as the test folder; a model is tested on images it has not seen (give another folder, or leave out --test-data to use a test split)"
         case let .runInUse(path):
             return "\(path): another nucleiseg train is using this run folder (it holds \(path)/.lock); wait for it or choose another --output"
-        case let .imageTooSmall(key, size, needed): return "\(key): image is \(size), smaller than the \(needed)x\(needed) crops of --sampling crops"
         }
     }
 
