@@ -219,7 +219,7 @@ public enum DisplayImage {
     }
 }
 
-public enum EvaluationError: Error, LocalizedError, CustomStringConvertible {
+public enum EvaluationError: Error, Equatable, LocalizedError, CustomStringConvertible {
     case emptySplit(path: String, split: String)
     public var description: String {
         switch self {
