@@ -93,7 +93,9 @@ public enum ConnectedComponents {
             }
         }
         for index in labels.indices where labels[index] != 0 { labels[index] = final[Int(labels[index])] }
-        return LabelImage(width: width, height: height, labels: labels)
+        let result = LabelImage(width: width, height: height, labels: labels)
+        checkInvariants(result, mask: mask, connectivity: connectivity)
+        return result
     }
 
     /// Labels a mask given as bytes; any non-zero byte is foreground.
