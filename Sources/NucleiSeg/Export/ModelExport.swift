@@ -27,7 +27,7 @@ public enum ExportError: Error, Equatable, LocalizedError, CustomStringConvertib
         case let .sampleTooSmall(path, width, height):
             return "\(path): \(width)x\(height) is too small for a sample; expected an image of at least 32x32 pixels"
         case let .outputExists(path):
-            return "\(path): already exists; remove it or choose another --output"
+            return "\(path): already exists; remove it or choose another output"
         }
     }
     public var errorDescription: String? { description }

@@ -7,11 +7,14 @@ public enum ShippedModel {
 
     public static var url: URL? { Bundle.module.url(forResource: resourceName, withExtension: "safetensors") }
 
+    /// What a missing shipped model is called in errors (the CLI adds how to name another).
+    public static let missingResourcePath = "\(resourceName).safetensors (package resource)"
+
     /// Loads `path`, or the shipped model when `path` is nil, with the settings it was trained with.
     public static func segmenter(path: String?, modeOverride: SamplingMode? = nil, tileSize: Int = 256,
                                  precision: ComputePrecision = InferenceUNet.defaultPrecision) throws -> Segmenter {
         guard let url = path.map({ URL(fileURLWithPath: $0) }) ?? Self.url else {
-            throw CheckpointError.fileNotFound(path: "\(resourceName).safetensors (package resource; pass --model FILE)")
+            throw CheckpointError.fileNotFound(path: missingResourcePath)
         }
         let (model, checkpoint) = try ModelCheckpoint.load(from: url)
         let normalization = try checkpoint.normalization(path: url.path)
