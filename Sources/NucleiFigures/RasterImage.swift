@@ -35,18 +35,10 @@ extension Raster where Sample == UInt8 {
     /// - Complexity: O(pixels) (a 256-bin histogram).
     public func stretchedForDisplay(lowPercentile: Double = 0.5, highPercentile: Double = 99.5) -> Raster<UInt8> {
         guard !samples.isEmpty else { return self }
-        var histogram = [Int](repeating: 0, count: 256)
-        for value in samples { histogram[Int(value)] += 1 }
-        func percentile(_ p: Double) -> Int {
-            let target = Int((min(max(p, 0), 100) / 100 * Double(samples.count - 1)).rounded())
-            var seen = 0
-            for level in 0 ..< 256 {
-                seen += histogram[level]
-                if seen > target { return level }
-            }
-            return 255
-        }
-        let low = percentile(lowPercentile), high = percentile(highPercentile)
+        var counts = [Int](repeating: 0, count: 256)
+        for value in samples { counts[Int(value)] += 1 }
+        let histogram = Histogram(counts: counts)
+        let low = histogram.nearestRankPercentile(lowPercentile), high = histogram.nearestRankPercentile(highPercentile)
         guard high > low else { return self }
         let scale = 255 / Double(high - low)
         let table = (0 ..< 256).map { level in

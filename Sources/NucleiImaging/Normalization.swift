@@ -150,18 +150,6 @@ public struct NormalizationSpec: Codable, Sendable, Equatable, CustomStringConve
     /// The `percent` percentile with linear interpolation between the order statistics at
     /// ranks floor(q) and ceil(q), q = percent / 100 * (n - 1) (NumPy's `linear` method).
     public static func percentile(_ percent: Double, histogram: [Int]) -> Double {
-        let total = histogram.reduce(0, +)
-        guard total > 0 else { return 0 }
-        let position = min(max(percent, 0), 100) / 100 * Double(total - 1)
-        let lowerRank = Int(position.rounded(.down))
-        let upperRank = min(lowerRank + 1, total - 1)
-        let fraction = position - Double(lowerRank)
-        var lowerValue = -1, upperValue = -1, seen = 0
-        for (value, count) in histogram.enumerated() where count > 0 {
-            seen += count
-            if lowerValue < 0 && seen > lowerRank { lowerValue = value }
-            if seen > upperRank { upperValue = value; break }
-        }
-        return Double(lowerValue) + (Double(upperValue) - Double(lowerValue)) * fraction
+        Histogram(counts: histogram).percentile(percent)
     }
 }
