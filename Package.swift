@@ -2,13 +2,14 @@
 //
 // NucleiSeg: nucleus segmentation with a MobileNetV2 U-Net on CPU.
 //
-// Layers (a lower one never imports a higher one):
-//   C shims (CDNNL, CLibPNG, CLibTIFF, _CKernels, _CImageIO)
-//   -> NucleiTensor (tensor, autodiff, kernels)
-//   -> NucleiNN (modules, layers, loss, Adam, safetensors)
-//   -> NucleiImaging (image files, datasets, preprocessing; uses the seeded generator)
-//   -> NucleiAnalysis (metrics, instances, measurements on LabelImage)
-//   -> NucleiFigures (raster drawing, charts, HTML report)   [no dependency]
+// Layers (a lower one never imports a higher one, nor one beside it):
+//   C shims (CDNNL, CLibPNG, CLibTIFF, _CKernels, _CImageIO), _FileSystemMessages (Foundation only)
+//   NucleiBase (Raster, LabelImage, SeededGenerator, BoundingBox, connected components; imports nothing)
+//   -> NucleiTensor (tensor, autodiff, kernels)             [NucleiBase, _CKernels]
+//   -> NucleiNN (modules, layers, loss, Adam, safetensors)   [NucleiTensor]
+//   NucleiImaging (image files, datasets, augmentation)      [NucleiBase, _CImageIO]
+//   NucleiAnalysis (metrics, instances, measurements)        [NucleiBase]
+//   NucleiFigures (raster drawing, charts, HTML report)      [NucleiBase]
 //   -> NucleiSeg (model, training, prediction, figures, report)
 //   -> NucleiServe (the local web page and JSON API, on Hummingbird)
 //   -> nucleiseg (command line)
@@ -43,15 +44,18 @@ let package = Package(
         // File-error wording shared by the layers that read and write files (imports Foundation
         // only, so the numeric core stays free of it).
         .target(name: "_FileSystemMessages", swiftSettings: optimize),
+        // The value types every layer shares (imports nothing, so no layer links a library only
+        // for a type).
+        .target(name: "NucleiBase", swiftSettings: optimize),
         // Layer 2: tensor engine.
-        .target(name: "NucleiTensor", dependencies: ["_CKernels"], swiftSettings: optimize),
+        .target(name: "NucleiTensor", dependencies: ["NucleiBase", "_CKernels"], swiftSettings: optimize),
         // Layer 3: neural-network layers, optimizer, checkpoints.
         .target(name: "NucleiNN", dependencies: ["NucleiTensor", "_FileSystemMessages"], swiftSettings: optimize),
         // Layer 4: images and datasets.
-        .target(name: "NucleiImaging", dependencies: ["NucleiTensor", "_CImageIO", "_FileSystemMessages"], swiftSettings: optimize),
+        .target(name: "NucleiImaging", dependencies: ["NucleiBase", "_CImageIO", "_FileSystemMessages"], swiftSettings: optimize),
         // Layer 5: metrics and instances (pure Swift), then the segmentation pipeline.
-        .target(name: "NucleiAnalysis", dependencies: ["NucleiImaging"], swiftSettings: optimize),
-        .target(name: "NucleiFigures", swiftSettings: optimize),
+        .target(name: "NucleiAnalysis", dependencies: ["NucleiBase"], swiftSettings: optimize),
+        .target(name: "NucleiFigures", dependencies: ["NucleiBase"], swiftSettings: optimize),
         .target(
             name: "NucleiSeg", dependencies: ["NucleiNN", "NucleiImaging", "NucleiAnalysis", "NucleiFigures", "_FileSystemMessages"],
             resources: [.copy("Resources")], swiftSettings: optimize),
@@ -64,6 +68,7 @@ let package = Package(
             name: "nucleiseg",
             dependencies: ["NucleiSeg", "NucleiServe", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: optimize),
+        .testTarget(name: "NucleiBaseTests", dependencies: ["NucleiBase"], swiftSettings: optimize),
         .testTarget(name: "NucleiTensorTests", dependencies: ["NucleiTensor"], swiftSettings: optimize),
         .testTarget(name: "NucleiNNTests", dependencies: ["NucleiNN"], swiftSettings: optimize),
         .testTarget(name: "NucleiImagingTests", dependencies: ["NucleiImaging"], swiftSettings: optimize),

@@ -1,4 +1,3 @@
-import NucleiImaging
 
 /// ImageJ's binary ROI format (`.roi`, as `ij.io.RoiEncoder` writes it, version 228) for
 /// polygons, and the zip of ROIs that Fiji's ROI Manager opens (File > Open, or drag the zip

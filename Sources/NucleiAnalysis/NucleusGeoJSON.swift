@@ -1,5 +1,4 @@
 import Foundation  // String(format:)
-import NucleiImaging
 
 /// The nuclei as a GeoJSON FeatureCollection (RFC 7946) that QuPath imports as detections
 /// (File > Import objects from file, or drag the file onto the image) and GIS tools and shapely

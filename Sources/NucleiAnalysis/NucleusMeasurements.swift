@@ -1,18 +1,3 @@
-/// An axis-aligned box in pixels: the first column and row, and the number of columns and rows.
-public struct BoundingBox: Equatable, Hashable, Codable, Sendable {
-    public var x: Int
-    public var y: Int
-    public var width: Int
-    public var height: Int
-
-    public init(x: Int, y: Int, width: Int, height: Int) {
-        self.x = x
-        self.y = y
-        self.width = width
-        self.height = height
-    }
-}
-
 /// What a biologist reads off one nucleus.
 ///
 /// Coordinates are pixel indices (x = column, y = row) with a pixel's centre at its index, as in

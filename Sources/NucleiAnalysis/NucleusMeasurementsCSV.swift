@@ -1,5 +1,4 @@
 import Foundation  // String(format:) for fixed decimals
-import NucleiImaging
 
 extension NucleusMeasurements {
     /// The CSV header, one column per field that ``csv(_:)`` writes.

@@ -26,7 +26,7 @@ public enum Outlines {
                 }
             }
         }
-        return LabelImage(uncheckedWidth: width, height: height, labels: outline)
+        return LabelImage(width: width, height: height, labels: outline)
     }
 
     /// Boundary pixels of all instances as a mask.

@@ -1,36 +1,3 @@
-/// An axis-aligned rectangle of whole pixels: columns `x ..< x + width`, rows `y ..< y + height`.
-public struct CanvasRect: Hashable, Sendable {
-    public var x: Int
-    public var y: Int
-    public var width: Int
-    public var height: Int
-
-    public init(x: Int, y: Int, width: Int, height: Int) {
-        self.x = x
-        self.y = y
-        self.width = width
-        self.height = height
-    }
-
-    /// One past the last column.
-    public var maxX: Int { x + width }
-    /// One past the last row.
-    public var maxY: Int { y + height }
-    public var isEmpty: Bool { width <= 0 || height <= 0 }
-
-    /// The part of this rectangle inside `other` (empty, width or height 0, if none).
-    public func intersection(_ other: CanvasRect) -> CanvasRect {
-        let left = max(x, other.x), top = max(y, other.y)
-        let right = min(maxX, other.maxX), bottom = min(maxY, other.maxY)
-        return CanvasRect(x: left, y: top, width: max(0, right - left), height: max(0, bottom - top))
-    }
-
-    /// This rectangle shrunk by `amount` on every side.
-    public func insetBy(_ amount: Int) -> CanvasRect {
-        CanvasRect(x: x + amount, y: y + amount, width: max(0, width - 2 * amount), height: max(0, height - 2 * amount))
-    }
-
-    public func contains(x px: Int, y py: Int) -> Bool {
-        px >= x && px < maxX && py >= y && py < maxY
-    }
-}
+/// A rectangle of whole pixels on a canvas: the shared ``BoundingBox`` (columns
+/// `x ..< x + width`, rows `y ..< y + height`).
+public typealias CanvasRect = BoundingBox

@@ -11,9 +11,9 @@ public struct Montage: Sendable {
             case empty
             case image(RasterImage)
             case mask([Bool], width: Int, height: Int, color: RGBColor)
-            case labels([UInt32], width: Int, height: Int, seed: UInt64)
+            case labels(LabelImage, seed: UInt64)
             case overlay(RasterImage, mask: [Bool], color: RGBColor, alpha: Double)
-            case outlines(RasterImage, labels: [UInt32], color: RGBColor?, seed: UInt64)
+            case outlines(RasterImage, labels: LabelImage, color: RGBColor?, seed: UInt64)
         }
 
         let content: Content
@@ -45,12 +45,8 @@ public struct Montage: Sendable {
         }
 
         /// Instance labels: each label in its own ``RGBColor/instance(label:seed:)`` colour, 0 black.
-        public static func labels<Label: BinaryInteger>(
-            _ labels: [Label], width: Int, height: Int, seed: UInt64 = 0, caption: String = ""
-        ) -> Panel {
-            precondition(labels.count == width * height, "Montage.Panel.labels: \(labels.count) labels for \(width)x\(height)")
-            return Panel(.labels(labels.map { UInt32(truncatingIfNeeded: $0) }, width: width, height: height, seed: seed),
-                         caption: caption)
+        public static func labels(_ labels: LabelImage, seed: UInt64 = 0, caption: String = "") -> Panel {
+            Panel(.labels(labels, seed: seed), caption: caption)
         }
 
         /// `image` with the non-zero pixels of `mask` (same size) tinted in `color`.
@@ -65,13 +61,12 @@ public struct Montage: Sendable {
 
         /// `image` with the outline of every labelled object (labels the same size as the image),
         /// in `color`, or in per-instance colours when `color` is `nil`.
-        public static func outlines<Label: BinaryInteger>(
-            _ image: RasterImage, labels: [Label], color: RGBColor? = nil, seed: UInt64 = 0, caption: String = ""
+        public static func outlines(
+            _ image: RasterImage, labels: LabelImage, color: RGBColor? = nil, seed: UInt64 = 0, caption: String = ""
         ) -> Panel {
-            precondition(labels.count == image.width * image.height,
-                         "Montage.Panel.outlines: \(labels.count) labels for a \(image.width)x\(image.height) image")
-            return Panel(.outlines(image, labels: labels.map { UInt32(truncatingIfNeeded: $0) }, color: color, seed: seed),
-                         caption: caption)
+            precondition(labels.width == image.width && labels.height == image.height,
+                         "Montage.Panel.outlines: \(labels.sizeDescription) labels for a \(image.sizeDescription) image")
+            return Panel(.outlines(image, labels: labels, color: color, seed: seed), caption: caption)
         }
 
         var sourceSize: (width: Int, height: Int) {
@@ -79,8 +74,10 @@ public struct Montage: Sendable {
             case .empty: return (1, 1)
             case .image(let image), .overlay(let image, _, _, _), .outlines(let image, _, _, _):
                 return (image.width, image.height)
-            case .mask(_, let width, let height, _), .labels(_, let width, let height, _):
+            case .mask(_, let width, let height, _):
                 return (width, height)
+            case .labels(let labels, _):
+                return (labels.width, labels.height)
             }
         }
     }
@@ -196,10 +193,10 @@ public struct Montage: Sendable {
             canvas.drawImage(image, in: rect)
         case .mask(let mask, let width, let height, let color):
             canvas.overlay(mask: mask, width: width, height: height, in: rect, color: color, alpha: 1)
-        case .labels(let labels, let width, let height, let seed):
-            var colours: [UInt32: RGBColor] = [:]
-            canvas.forEachScaledPixel(sourceWidth: width, sourceHeight: height, in: rect) { canvas, x, y, source in
-                let label = labels[source]
+        case .labels(let labels, let seed):
+            var colours: [Int32: RGBColor] = [:]
+            canvas.forEachScaledPixel(sourceWidth: labels.width, sourceHeight: labels.height, in: rect) { canvas, x, y, source in
+                let label = labels.labels[source]
                 guard label != 0 else { return }
                 let color = colours[label] ?? {
                     let fresh = RGBColor.instance(label: label, seed: seed)
@@ -214,8 +211,7 @@ public struct Montage: Sendable {
         case .outlines(let image, let labels, let color, let seed):
             canvas.drawImage(image, in: rect)
             // Two-pixel outlines stay visible on a textured image once panels are larger than ~100 px.
-            canvas.drawOutlines(labels: labels, width: image.width, height: image.height, in: rect, color: color,
-                                seed: seed, thickness: rect.width >= 100 ? 2 : 1)
+            canvas.drawOutlines(labels, in: rect, color: color, seed: seed, thickness: rect.width >= 100 ? 2 : 1)
         }
     }
 }

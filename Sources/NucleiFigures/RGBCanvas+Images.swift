@@ -14,7 +14,7 @@ extension RGBCanvas {
         let visible = rect.intersection(bounds)
         guard !visible.isEmpty else { return }
         let channels = image.channels, canvasWidth = width
-        image.pixels.withUnsafeBufferPointer { source in
+        image.samples.withUnsafeBufferPointer { source in
             pixels.withUnsafeMutableBufferPointer { target in
                 for y in visible.y ..< visible.maxY {
                     let sourceRow = rows[y - rect.y] * image.width
@@ -75,7 +75,7 @@ extension RGBCanvas {
     }
 
     /// Paints `color` where the (nearest-scaled) `boundary` map is true.
-    /// - Parameter boundary: `width * height` flags, row-major, e.g. from ``boundaryMap(labels:width:height:)``.
+    /// - Parameter boundary: `width * height` flags, row-major, e.g. from ``boundaryMap(_:thickness:)``.
     public mutating func drawOutline(
         boundary: [Bool], width mapWidth: Int, height mapHeight: Int, in rect: CanvasRect, color: RGBColor
     ) {
@@ -89,26 +89,24 @@ extension RGBCanvas {
     /// size: the labels are first resampled to `rect`, then the boundary is found there, so
     /// outlines neither vanish when an image is shrunk nor thicken when it is enlarged.
     /// - Parameters:
-    ///   - labels: `width * height` instance labels, row-major, 0 = background.
+    ///   - labels: instance labels, 0 = background.
     ///   - color: one colour for all outlines, or `nil` for ``RGBColor/instance(label:seed:)`` colours.
     ///   - thickness: outline width in pixels, drawn inside each object.
-    public mutating func drawOutlines<Label: BinaryInteger>(
-        labels: [Label], width labelWidth: Int, height labelHeight: Int, in rect: CanvasRect,
-        color: RGBColor? = nil, seed: UInt64 = 0, thickness: Int = 1
+    public mutating func drawOutlines(
+        _ labels: LabelImage, in rect: CanvasRect, color: RGBColor? = nil, seed: UInt64 = 0, thickness: Int = 1
     ) {
-        precondition(labels.count == labelWidth * labelHeight, "drawOutlines: \(labels.count) labels for \(labelWidth)x\(labelHeight)")
-        guard labelWidth > 0, labelHeight > 0, !rect.isEmpty else { return }
-        let columns = Self.nearestIndices(source: labelWidth, destination: rect.width)
-        let rows = Self.nearestIndices(source: labelHeight, destination: rect.height)
-        var resampled = [Label](repeating: 0, count: rect.width * rect.height)
+        guard labels.width > 0, labels.height > 0, !rect.isEmpty else { return }
+        let columns = Self.nearestIndices(source: labels.width, destination: rect.width)
+        let rows = Self.nearestIndices(source: labels.height, destination: rect.height)
+        var resampled = LabelImage(width: rect.width, height: rect.height)
         for y in 0 ..< rect.height {
-            for x in 0 ..< rect.width { resampled[y * rect.width + x] = labels[rows[y] * labelWidth + columns[x]] }
+            for x in 0 ..< rect.width { resampled.labels[y * rect.width + x] = labels.labels[rows[y] * labels.width + columns[x]] }
         }
-        let boundary = Self.boundaryMap(labels: resampled, width: rect.width, height: rect.height, thickness: thickness)
-        var colours: [Label: RGBColor] = [:]
+        let boundary = Self.boundaryMap(resampled, thickness: thickness)
+        var colours: [Int32: RGBColor] = [:]
         for y in 0 ..< rect.height {
             for x in 0 ..< rect.width where boundary[y * rect.width + x] {
-                let label = resampled[y * rect.width + x]
+                let label = resampled.labels[y * rect.width + x]
                 let paint = color ?? colours[label] ?? {
                     let fresh = RGBColor.instance(label: label, seed: seed)
                     colours[label] = fresh
@@ -123,10 +121,8 @@ extension RGBCanvas {
     /// `thickness` steps left, right, up or down, a different label or the image's edge.
     /// With `thickness` 1 these are the pixels with a 4-neighbour outside their object.
     /// - Complexity: O(pixels x thickness).
-    public static func boundaryMap<Label: BinaryInteger>(
-        labels: [Label], width: Int, height: Int, thickness: Int = 1
-    ) -> [Bool] {
-        precondition(labels.count == width * height, "boundaryMap: \(labels.count) labels for \(width)x\(height)")
+    public static func boundaryMap(_ image: LabelImage, thickness: Int = 1) -> [Bool] {
+        let labels = image.labels, width = image.width, height = image.height
         let reach = max(1, thickness)
         var boundary = [Bool](repeating: false, count: labels.count)
         for y in 0 ..< height {

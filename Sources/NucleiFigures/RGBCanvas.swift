@@ -25,6 +25,9 @@ public struct RGBCanvas: Hashable, Sendable {
         self.pixels = bytes
     }
 
+    /// The canvas as the shared 8-bit raster (three channels, RGB), e.g. for the PNG encoder.
+    public var raster: Raster<UInt8> { Raster(width: width, height: height, channels: 3, samples: pixels) }
+
     /// The whole canvas as a rectangle.
     public var bounds: CanvasRect { CanvasRect(x: 0, y: 0, width: width, height: height) }
 

@@ -54,10 +54,7 @@ public struct RGBColor: Hashable, Sendable {
     /// mixing hash (SplitMix64 finaliser) of label and seed. Label 0 (background) is black.
     public static func instance<Label: BinaryInteger>(label: Label, seed: UInt64 = 0) -> RGBColor {
         if label == 0 { return .black }
-        var z = UInt64(truncatingIfNeeded: label) &+ seed &* 0x9E37_79B9_7F4A_7C15 &+ 0x6A09_E667_F3BC_C909
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
+        let z = SeededGenerator.mix(UInt64(truncatingIfNeeded: label) &+ seed &* 0x9E37_79B9_7F4A_7C15 &+ 0x6A09_E667_F3BC_C909)
         var start = seed &+ 0x9E37_79B9_7F4A_7C15
         start = (start ^ (start >> 33)) &* 0xFF51_AFD7_ED55_8CCD
         let turns = Double(UInt64(truncatingIfNeeded: label) % 1_000_003) * 0.618_033_988_749_894_8

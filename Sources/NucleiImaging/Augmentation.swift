@@ -1,4 +1,4 @@
-import NucleiTensor
+import NucleiBase
 
 /// Flips of HWC images and HW labels, and the seeded `RandomFlip` augmentation of the Keras
 /// reference (`RandomFlip("horizontal_and_vertical")`), applied identically to image and mask.
@@ -6,13 +6,13 @@ public enum Flip {
     /// Mirrors left-right.
     public static func horizontal(_ image: FloatImage) -> FloatImage {
         FloatImage(width: image.width, height: image.height, channels: image.channels,
-                   pixels: flipped(image.pixels, width: image.width, height: image.height, channels: image.channels, horizontal: true))
+                   samples: flipped(image.samples, width: image.width, height: image.height, channels: image.channels, horizontal: true))
     }
 
     /// Mirrors top-bottom.
     public static func vertical(_ image: FloatImage) -> FloatImage {
         FloatImage(width: image.width, height: image.height, channels: image.channels,
-                   pixels: flipped(image.pixels, width: image.width, height: image.height, channels: image.channels, horizontal: false))
+                   samples: flipped(image.samples, width: image.width, height: image.height, channels: image.channels, horizontal: false))
     }
 
     public static func horizontal(_ labels: LabelImage) -> LabelImage {

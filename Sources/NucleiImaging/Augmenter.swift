@@ -1,5 +1,5 @@
 import Foundation
-import NucleiTensor
+import NucleiBase
 
 /// Draws one augmented `outputSize` x `outputSize` training input from a normalised image and
 /// its labels, following an `AugmentationPolicy`, from a seeded generator (the same seed gives
@@ -71,7 +71,7 @@ public struct Augmenter: Sendable {
         if policy.colour || policy.intensity || policy.blur || policy.noise {
             photometric(&pixels, channels: channels, using: &generator)
         }
-        return (FloatImage(width: outputSize, height: outputSize, channels: channels, pixels: pixels),
+        return (FloatImage(width: outputSize, height: outputSize, channels: channels, samples: pixels),
                 LabelImage(width: outputSize, height: outputSize, labels: cropped))
     }
 
@@ -103,7 +103,7 @@ public struct Augmenter: Sendable {
         let xs = taps(origin: originX, length: image.width), ys = taps(origin: originY, length: image.height)
         var pixels = [Float](repeating: 0, count: size * size * channels)
         var output = [Int32](repeating: 0, count: size * size)
-        image.pixels.withUnsafeBufferPointer { source in
+        image.samples.withUnsafeBufferPointer { source in
             pixels.withUnsafeMutableBufferPointer { target in
                 for r in 0..<size {
                     let y = ys[r]

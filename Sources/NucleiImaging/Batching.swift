@@ -1,4 +1,4 @@
-import NucleiTensor
+import NucleiBase
 
 /// A sample ready for batching: a normalised image (three channels in [-1, 1]) and its
 /// instance labels, both at the network input size or both at native resolution.
@@ -99,7 +99,7 @@ public struct Batch: Sendable {
         for item in items {
             precondition(item.image.width == width && item.image.height == height,
                          "batch sample \(item.key) is \(item.image.width)x\(item.image.height), expected \(width)x\(height)")
-            images += item.image.pixels
+            images += item.image.samples
             instanceLabels += item.labels.labels
             keys.append(item.key)
         }

@@ -51,7 +51,7 @@ public struct DatasetSample: Sendable, Hashable {
         case .instanceLabels:
             return LoadedSample(sample: self, image: image, labels: masks[0], overlappingMaskPixels: 0)
         case .binary:
-            return LoadedSample(sample: self, image: image, labels: masks[0].connectedComponents(), overlappingMaskPixels: 0)
+            return LoadedSample(sample: self, image: image, labels: ConnectedComponents.label(masks[0].foregroundMask, width: masks[0].width, height: masks[0].height), overlappingMaskPixels: 0)
         case .perNucleusMasks:
             let merged = LabelImage.merging(binaryMasks: masks)
             return LoadedSample(sample: self, image: image, labels: merged.labels, overlappingMaskPixels: merged.overlappingPixels)

@@ -1,4 +1,4 @@
-import NucleiTensor
+import NucleiBase
 
 /// The seeded train/validation split (80:20 by default), the same on every run and machine
 /// for the same seed and the same sorted list of samples.

@@ -64,26 +64,50 @@ public struct NormalizationSpec: Codable, Sendable, Equatable, CustomStringConve
     /// The rule for an image of `bitDepth` bits.
     public func rule(forBitDepth bitDepth: Int) -> IntensityRule { bitDepth == 8 ? eightBit : sixteenBit }
 
-    /// Steps 1-3 at native resolution: three channels in [-1, 1]. Used for tiled prediction
-    /// of images of any size and for random training crops.
-    public func normalize(_ image: PixelImage) -> FloatImage {
-        let (low, high) = intensityRange(of: image)
-        let scale = high > low ? 1 / (high - low) : 0
+    /// Steps 2-3 for one sample: the intensity rule's range mapped to [0, 1] (clipped), then to
+    /// [-1, 1]. The one place the arithmetic is written: training, evaluation, prediction
+    /// (whole images and tiles), export samples and figures all apply it.
+    public struct IntensityMapping: Sendable, Equatable {
+        /// The sample value that maps to -1.
+        public var low: Double
+        /// 1 / (high - low), or 0 for a flat range (everything maps to -1).
+        public var scale: Double
+
+        public init(range: (low: Double, high: Double)) {
+            low = range.low
+            scale = range.high > range.low ? 1 / (range.high - range.low) : 0
+        }
+
+        @inline(__always)
+        public func callAsFunction(_ value: UInt16) -> Float {
+            Float(min(max((Double(value) - low) * scale, 0), 1) * 2 - 1)
+        }
+    }
+
+    /// The mapping of this spec for `image` (its intensity range, per bit depth and rule).
+    public func intensityMapping(for image: PixelImage) -> IntensityMapping {
+        IntensityMapping(range: intensityRange(of: image))
+    }
+
+    /// Steps 1-3 at native resolution, in [-1, 1]: three channels (gray copied), or with
+    /// `keepingGray` one channel for a gray image (the same values at a third of the memory).
+    /// Used for training images and crops, tiled prediction, export samples and figures.
+    public func normalize(_ image: PixelImage, keepingGray: Bool = false) -> FloatImage {
+        let mapping = intensityMapping(for: image)
         let colorChannels = image.colorChannels, channels = image.channels
+        let outputChannels = keepingGray ? colorChannels : 3
         let pixelCount = image.width * image.height
-        var pixels = [Float](repeating: 0, count: pixelCount * 3)
+        var pixels = [Float](repeating: 0, count: pixelCount * outputChannels)
         image.samples.withUnsafeBufferPointer { source in
             pixels.withUnsafeMutableBufferPointer { target in
                 for pixel in 0..<pixelCount {
-                    for c in 0..<3 {
-                        let value = Double(source[pixel * channels + (colorChannels == 1 ? 0 : c)])
-                        let unit = min(max((value - low) * scale, 0), 1)
-                        target[pixel * 3 + c] = Float(unit * 2 - 1)
+                    for c in 0..<outputChannels {
+                        target[pixel * outputChannels + c] = mapping(source[pixel * channels + (colorChannels == 1 ? 0 : c)])
                     }
                 }
             }
         }
-        return FloatImage(width: image.width, height: image.height, channels: 3, pixels: pixels)
+        return FloatImage(width: image.width, height: image.height, channels: outputChannels, samples: pixels)
     }
 
     /// Steps 1-4: the network input (`inputWidth` x `inputHeight` x 3, in [-1, 1]).
@@ -126,18 +150,6 @@ public struct NormalizationSpec: Codable, Sendable, Equatable, CustomStringConve
     /// The `percent` percentile with linear interpolation between the order statistics at
     /// ranks floor(q) and ceil(q), q = percent / 100 * (n - 1) (NumPy's `linear` method).
     public static func percentile(_ percent: Double, histogram: [Int]) -> Double {
-        let total = histogram.reduce(0, +)
-        guard total > 0 else { return 0 }
-        let position = min(max(percent, 0), 100) / 100 * Double(total - 1)
-        let lowerRank = Int(position.rounded(.down))
-        let upperRank = min(lowerRank + 1, total - 1)
-        let fraction = position - Double(lowerRank)
-        var lowerValue = -1, upperValue = -1, seen = 0
-        for (value, count) in histogram.enumerated() where count > 0 {
-            seen += count
-            if lowerValue < 0 && seen > lowerRank { lowerValue = value }
-            if seen > upperRank { upperValue = value; break }
-        }
-        return Double(lowerValue) + (Double(upperValue) - Double(lowerValue)) * fraction
+        Histogram(counts: histogram).percentile(percent)
     }
 }

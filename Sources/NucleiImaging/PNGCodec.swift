@@ -58,27 +58,34 @@ public enum PNGCodec {
     /// instance labels). Samples above the bit depth's maximum are a programmer error.
     /// - Throws: `ImagingError.encodingFailed` for formats we do not write or libpng errors.
     public static func encode(_ image: PixelImage, path: String = "<memory>") throws(ImagingError) -> [UInt8] {
-        if image.bitDepth == 16 && image.channels != 1 {
+        if image.bitDepth == 8 {
+            return try encode(Raster<UInt8>(width: image.width, height: image.height, channels: image.channels,
+                                            samples: image.samples.map { UInt8(truncatingIfNeeded: $0) }), path: path)
+        }
+        guard image.channels == 1 else {
             throw .encodingFailed(path: path, message: "16-bit PNG is written as gray only, got \(image.channels) channels")
         }
+        return try encode(samples: image.samples, width: image.width, height: image.height, channels: 1, bitDepth: 16, path: path)
+    }
+
+    /// Encodes an 8-bit raster (1 to 4 channels: gray, gray+alpha, RGB, RGBA) as PNG, e.g. a
+    /// figure's canvas (`RGBCanvas.raster`).
+    /// - Throws: `ImagingError.encodingFailed` for libpng errors.
+    public static func encode(_ raster: Raster<UInt8>, path: String = "<memory>") throws(ImagingError) -> [UInt8] {
+        precondition((1...4).contains(raster.channels), "PNG holds 1 to 4 channels, got \(raster.channels)")
+        return try encode(samples: raster.samples, width: raster.width, height: raster.height, channels: raster.channels, bitDepth: 8, path: path)
+    }
+
+    /// libpng's encoder over `samples` (native-endian 16-bit ones for `bitDepth` 16).
+    private static func encode<Sample>(samples: [Sample], width: Int, height: Int, channels: Int, bitDepth: Int32,
+                                       path: String) throws(ImagingError) -> [UInt8] {
         var message = CErrorMessage()
         var output: UnsafeMutablePointer<UInt8>? = nil
         var size = 0
-        let status: Int32
-        if image.bitDepth == 8 {
-            let bytes = image.samples.map { UInt8(truncatingIfNeeded: $0) }
-            status = bytes.withUnsafeBytes { input in
-                message.storage.withUnsafeMutableBufferPointer { error in
-                    nsio_png_encode(input.baseAddress, UInt32(image.width), UInt32(image.height), Int32(image.channels),
-                                    8, &output, &size, error.baseAddress, error.count)
-                }
-            }
-        } else {
-            status = image.samples.withUnsafeBytes { input in
-                message.storage.withUnsafeMutableBufferPointer { error in
-                    nsio_png_encode(input.baseAddress, UInt32(image.width), UInt32(image.height), Int32(image.channels),
-                                    16, &output, &size, error.baseAddress, error.count)
-                }
+        let status = samples.withUnsafeBytes { input in
+            message.storage.withUnsafeMutableBufferPointer { error in
+                nsio_png_encode(input.baseAddress, UInt32(width), UInt32(height), Int32(channels),
+                                bitDepth, &output, &size, error.baseAddress, error.count)
             }
         }
         guard status == 0, let output else { throw .encodingFailed(path: path, message: message.text) }
@@ -89,10 +96,10 @@ public enum PNGCodec {
     /// Encodes and writes a PNG file.
     public static func write(_ image: PixelImage, to url: URL) throws(ImagingError) {
         let bytes = try encode(image, path: url.path)
-        do {
-            try Data(bytes).write(to: url, options: .atomic)
+        do throws(AtomicFile.Failure) {
+            try AtomicFile.write(Data(bytes), to: url)
         } catch {
-            throw .encodingFailed(path: url.path, message: FileSystemMessage.reason(error))
+            throw .encodingFailed(path: url.path, message: error.reason)
         }
     }
 }

@@ -1,4 +1,4 @@
-import NucleiTensor
+import NucleiBase
 
 /// Crops at native resolution, for training on images larger than the network input
 /// (no resampling: nuclei keep their size in pixels, as in tiled prediction).
@@ -36,10 +36,10 @@ public struct RandomCrop: Sendable, Equatable {
                 guard sourceX >= 0 && sourceX < image.width else { continue }
                 let source = sourceY * image.width + sourceX, target = row * width + column
                 cropped[target] = labels.labels[source]
-                for c in 0..<channels { pixels[target * channels + c] = image.pixels[source * channels + c] }
+                for c in 0..<channels { pixels[target * channels + c] = image.samples[source * channels + c] }
             }
         }
-        return (FloatImage(width: width, height: height, channels: channels, pixels: pixels),
+        return (FloatImage(width: width, height: height, channels: channels, samples: pixels),
                 LabelImage(width: width, height: height, labels: cropped))
     }
 }

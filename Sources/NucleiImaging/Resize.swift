@@ -14,7 +14,7 @@ public enum Resize {
         let xs = taps(input: image.width, output: outputWidth)
         let ys = taps(input: image.height, output: outputHeight)
         var output = [Float](repeating: 0, count: outputWidth * outputHeight * channels)
-        image.pixels.withUnsafeBufferPointer { source in
+        image.samples.withUnsafeBufferPointer { source in
             output.withUnsafeMutableBufferPointer { target in
                 for oy in 0..<outputHeight {
                     let (y0, y1, wy) = ys[oy]
@@ -31,7 +31,7 @@ public enum Resize {
                 }
             }
         }
-        return FloatImage(width: outputWidth, height: outputHeight, channels: channels, pixels: output)
+        return FloatImage(width: outputWidth, height: outputHeight, channels: channels, samples: output)
     }
 
     /// Nearest-neighbour resize of a label image (labels are copied, never blended).

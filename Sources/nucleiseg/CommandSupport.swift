@@ -13,7 +13,7 @@ func loadModel(path: String) throws -> UNet {
 
 /// Prints `error` as one line on standard error and returns the exit code to throw.
 func userFailure(_ error: Error) -> ExitCode {
-    let message = UserMessage.text(for: error)
+    let message = CommandLineMessage.text(for: error)
     FileHandle.standardError.write(Data(("error: " + message + "\n").utf8))
     return ExitCode.failure
 }

@@ -12,22 +12,10 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Split to evaluate: a split folder's name, or validation (the images train validates on with --seed: the dataset's val split, or the seeded 20% of its training images). Default: test when the dataset has one, else every image.")
     var split: String?
     @Option(help: "The training seed that --split validation follows.") var seed: UInt64 = 42
-    @Option(help: "Model checkpoint (default: the shipped nuclei model).") var model: String?
     @Option(help: "Folder for per_image.csv and summary.json.") var output: String = "runs/evaluation"
-    @Option(help: "Override the model's mode: resize or crops (tiled).") var mode: SamplingMode?
-    @Option(name: .customLong("tile-size"), help: "Tile side for tiled prediction.") var tileSize = 256
-    @Option(name: .customLong("min-area"), help: "Drop predicted nuclei smaller than this many pixels.") var minArea = InstanceExtractionOptions.nuclei.minimumArea
-    @Flag(name: .customLong("fill-holes"), inversion: .prefixedNo, help: "Fill holes inside predicted nuclei.")
-    var fillHoles = InstanceExtractionOptions.nuclei.fillHoles
-    @Flag(name: .customLong("no-split"), help: "Do not split touching nuclei.") var noSplit = false
-    @OptionGroup var postProcessing: PostProcessingOptions
-    @Option(help: "Nucleus diameter of the images in pixels, or auto (estimated from a first pass): each image is scaled so its nuclei match the model's training size; outputs stay at native size.")
-    var diameter: DiameterSetting?
+    @OptionGroup var segmentation: SegmentationOptions
     @Option(help: "Resize every image (bilinear) and its labels (nearest) by this factor before evaluating, e.g. 0.5 or 2, to test other magnifications.")
     var rescale: Double = 1
-    @Flag(help: "Test-time augmentation: average the predictions of the 8 flips/rotations (8x the network time).") var tta = false
-    @Option(help: "Decoder arithmetic: bfloat16 (default where the CPU has it) or float32.")
-    var precision: ComputePrecision = InferenceUNet.defaultPrecision
     @Option(help: "A tab-separated manifest (first column: image id or name) to report the figures by group, e.g. DATASET/manifest.tsv.")
     var by: String?
     @Option(name: .customLong("by-column"), help: "The manifest column to group by.") var byColumn = "kind"
@@ -41,24 +29,17 @@ struct EvaluateCommand: ParsableCommand {
             let outputFolder = try OutputFolder.prepare(output)
             let dataset = try Dataset.open(URL(fileURLWithPath: data), layout: layout)
             if let problem = dataset.problems.first(where: \.stopsTraining) { throw problem.error }
-            let samples = DatasetSplit.evaluationSamples(of: dataset, split: split, seed: seed)
-            let chosen = split ?? (dataset.samples.contains { $0.split == "test" } ? "test" : nil)
-            guard !samples.isEmpty else { throw EvaluationError.emptySplit(path: data, split: chosen ?? "(all)") }
+            let (chosen, samples) = try dataset.evaluationSamples(split: split, path: data, seed: seed)
             let manifest = try by.map { try ImageManifest(contentsOf: URL(fileURLWithPath: $0), column: byColumn) }
-            let segmenter = try ShippedModel.segmenter(path: model, modeOverride: mode, tileSize: tileSize, precision: precision)
-            segmenter.testTimeAugmentation = tta
-            if let diameter { try segmenter.useDiameter(diameter, modelPath: model ?? ShippedModel.resourceName + ".safetensors") }
-            var instances = postProcessing.applied(to: segmenter.postProcessing)
-            instances.minimumArea = minArea
-            instances.fillHoles = fillHoles
-            instances.splitTouching = !noSplit
-            var report = try DatasetEvaluation.evaluate(segmenter: segmenter, samples: samples, datasetPath: data, instanceOptions: instances, rescale: rescale) { done, total in
+            let segmenter = try segmentation.segmenter()
+            var report = try DatasetEvaluation.evaluate(segmenter: segmenter, samples: samples, datasetPath: data,
+                                                        instanceOptions: segmentation.instances(for: segmenter), rescale: rescale) { done, total in
                 FileHandle.standardError.write(Data("\r\(ProgressFormatter.bar(done: done, total: total, width: 20)) \(done)/\(total)".utf8))
             }
             FileHandle.standardError.write(Data("\n".utf8))
             if let manifest { report.group(by: manifest, samples: samples) }
             try report.write(to: outputFolder)
-            print("evaluated \(samples.count) images of \(data)\(chosen.map { " (split \($0))" } ?? "")\(rescale == 1 ? "" : " rescaled \(rescale)x") with \(model ?? "the shipped model") (\(segmenter.mode.rawValue), \(precision)\(diameter.map { ", diameter \($0)" } ?? ""))")
+            print("evaluated \(samples.count) images of \(data)\(chosen.map { " (split \($0))" } ?? "")\(rescale == 1 ? "" : " rescaled \(rescale)x") with \(segmentation.model ?? "the shipped model") (\(segmenter.mode.rawValue), \(segmentation.precision)\(segmentation.diameter.map { ", diameter \($0)" } ?? ""))")
             for line in report.summaryLines { print(line) }
             if let by {
                 print("by \(byColumn) (\(by)):")

@@ -36,7 +36,7 @@ struct ExportCommand: ParsableCommand {
             }
             var (network, checkpoint) = try ModelCheckpoint.load(from: url)
             let normalization = try checkpoint.normalization(path: url.path)
-            var metadata = checkpoint.metadata, name = url.lastPathComponent
+            var metadata = checkpoint.storedEntries, name = url.lastPathComponent
             if let classes = randomOutputClasses {
                 // Testing only (scripts/test-formats.sh): the exporter checked on the other head's
                 // class count without training a model for it.

@@ -11,35 +11,20 @@ struct PredictCommand: ParsableCommand {
     var paths: [String]
 
     @Option(help: "Folder for the outputs.") var output: String
-    @Option(help: "Model checkpoint (default: the shipped nuclei model).") var model: String?
-    @Option(help: "Override the model's mode: resize (whole image at 128x128) or crops (tiled, native resolution).")
-    var mode: SamplingMode?
-    @Option(name: .customLong("tile-size"), help: "Tile side in pixels for tiled prediction (multiple of 32).") var tileSize = 256
-    @Option(name: .customLong("min-area"), help: "Drop predicted nuclei smaller than this many pixels.") var minArea = InstanceExtractionOptions.nuclei.minimumArea
-    @Flag(name: .customLong("fill-holes"), inversion: .prefixedNo, help: "Fill holes inside predicted nuclei.")
-    var fillHoles = InstanceExtractionOptions.nuclei.fillHoles
-    @Flag(name: .customLong("no-split"), help: "Do not split touching nuclei (plain connected components).") var noSplit = false
-    @OptionGroup var postProcessing: PostProcessingOptions
+    @OptionGroup var segmentation: SegmentationOptions
     @Option(help: "Plane of a multi-plane or multi-page TIFF to read (0-based).") var channel: Int?
     @Flag(name: .customLong("no-overlay"), help: "Skip the outline overlay PNG.") var noOverlay = false
-    @Option(help: "Nucleus diameter of the images in pixels, or auto (estimated from a first pass): each image is scaled so its nuclei match the model's training size; outputs stay at native size.")
-    var diameter: DiameterSetting?
-    @Flag(help: "Test-time augmentation: average the predictions of the 8 flips/rotations (8x the network time).") var tta = false
     @Option(help: ArgumentHelp("Label files to write, comma-separated: png (mask + 16-bit labels), tiff (label TIFF for Fiji/napari), rois (Fiji ROI Manager zip), geojson (QuPath detections), or all.",
                                valueName: "LIST"))
     var format = "png"
     @Option(name: .customLong("pixel-size"), help: ArgumentHelp("Pixel size in micrometres: the CSV and GeoJSON add µm and µm² measurements, the TIFF records it (default: read from a TIFF input's resolution tags or ImageJ/OME metadata).", valueName: "MICRONS"))
     var pixelSize: String?
-    @Option(help: "Decoder arithmetic: bfloat16 (default where the CPU has it) or float32.")
-    var precision: ComputePrecision = InferenceUNet.defaultPrecision
     @Option(help: ArgumentHelp("Predict only part K of N of the inputs (every N-th image by sorted path, 1 <= K <= N), for job arrays; `nucleiseg merge` joins the parts' CSVs.", valueName: "K/N"))
     var shard: String?
     @Flag(name: .customLong("skip-existing"), help: "Skip an image whose outputs (for the chosen formats) are all in --output already: resumes a run that was stopped.")
     var skipExisting = false
 
     func validate() throws {
-        guard tileSize >= 64, tileSize % 32 == 0 else { throw ValidationError("--tile-size must be a multiple of 32, at least 64") }
-        guard minArea >= 0 else { throw ValidationError("--min-area must not be negative") }
         if PredictionFormat.parseList(format).formats == nil {
             throw ValidationError("--format: '\(PredictionFormat.parseList(format).unknown ?? format)' is not a format; expected a comma-separated list of png, tiff, rois, geojson, or all")
         }
@@ -63,9 +48,7 @@ struct PredictCommand: ParsableCommand {
             // machine's process id says nothing: only an unsharded run removes stale temporaries.
             if part == nil { OutputFolder.removeStaleTemporaryFiles(in: [outputFolder]) }
             inputs = try PredictionInputs(paths: paths)
-            segmenter = try ShippedModel.segmenter(path: model, modeOverride: mode, tileSize: tileSize, precision: precision)
-            segmenter.testTimeAugmentation = tta
-            if let diameter { try segmenter.useDiameter(diameter, modelPath: model ?? ShippedModel.resourceName + ".safetensors") }
+            segmenter = try segmentation.segmenter()
         } catch {
             throw userFailure(error)
         }
@@ -73,10 +56,7 @@ struct PredictCommand: ParsableCommand {
             print("\(input.file.path): outputs named \(input.stem)_* (another input has the same name)")
         }
         var options = PredictionOptions()
-        options.instances = postProcessing.applied(to: segmenter.postProcessing)
-        options.instances.minimumArea = minArea
-        options.instances.fillHoles = fillHoles
-        options.instances.splitTouching = !noSplit
+        options.instances = segmentation.instances(for: segmenter)
         options.channel = channel
         options.writeOverlay = !noOverlay
         options.formats = PredictionFormat.parseList(format).formats ?? [.png]

@@ -97,7 +97,9 @@ struct TrainCommand: ParsableCommand {
         options.classWeights = classWeights?.values
         do {
             let display = TrainingDisplay()
-            let result = try TrainingRun.run(options: options, mode: resume ? .resume : overwrite ? .overwrite : .new, writeReport: !noReport, events: display.handle)
+            InterruptSignal.install()
+            let result = try TrainingRun.run(options: options, mode: resume ? .resume : overwrite ? .overwrite : .new, writeReport: !noReport,
+                                             shouldStop: { InterruptSignal.isRequested }, events: display.handle)
             display.finish(result)
             // 128 + SIGINT, as a shell reports a Ctrl-C: `train && next` does not go on.
             if result.training.interrupted { throw ExitCode(130) }

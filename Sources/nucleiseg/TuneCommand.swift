@@ -67,7 +67,7 @@ struct TuneCommand: ParsableCommand {
             let best = ranked[0]
             if let write {
                 guard let source = model.map({ URL(fileURLWithPath: $0) }) ?? ShippedModel.url else {
-                    throw CheckpointError.fileNotFound(path: "\(ShippedModel.resourceName).safetensors (package resource; pass --model FILE)")
+                    throw CheckpointError.fileNotFound(path: ShippedModel.missingResourcePath)
                 }
                 try ModelCheckpoint.recordPostProcessing(best.options, source: source, destination: URL(fileURLWithPath: write))
                 print("wrote \(write): the model with threshold \(best.options.threshold), "

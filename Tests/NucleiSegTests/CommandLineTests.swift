@@ -15,7 +15,23 @@ import Testing
 
     struct Outcome { var status: Int32; var output: String; var error: String }
 
+    /// Whether the executable is at least as new as every source file: a stale binary would
+    /// test old code and pass or fail for the wrong reason.
+    static let executableIsFresh: Bool = {
+        let files = FileManager.default
+        guard let built = (try? files.attributesOfItem(atPath: executable.path))?[.modificationDate] as? Date else { return false }
+        let sources = TestResources.packageRoot.appendingPathComponent("Sources")
+        let walker = files.enumerator(at: sources, includingPropertiesForKeys: [.contentModificationDateKey])
+        while let url = walker?.nextObject() as? URL {
+            if let changed = try? url.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate, changed > built {
+                return false
+            }
+        }
+        return true
+    }()
+
     func run(_ arguments: [String]) throws -> Outcome {
+        try #require(Self.executableIsFresh, "\(Self.executable.path) is older than a file in Sources: run swift build -c release first")
         let process = Process()
         process.executableURL = Self.executable
         process.arguments = arguments

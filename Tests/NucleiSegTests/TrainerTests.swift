@@ -41,6 +41,15 @@ import Testing
         let (_, checkpoint) = try ModelCheckpoint.load(from: URL(fileURLWithPath: output + "/model.safetensors"))
         #expect(checkpoint.metadata["best_epoch"] == String(result.bestEpoch))
         #expect(checkpoint.metadata["sampling"] == "resize")
+        // Its weights are those written when the best epoch ended, not the last epoch's.
+        let final = try SafeTensorsFile(contentsOf: URL(fileURLWithPath: output + "/model.safetensors")).tensors
+        let best = try SafeTensorsFile(contentsOf: URL(fileURLWithPath: output + "/checkpoints/best.safetensors")).tensors
+        #expect(final.keys.sorted() == best.keys.sorted())
+        #expect(final.allSatisfy { key, tensor in best[key]?.scalars == tensor.scalars })
+        if result.bestEpoch < result.history.count {
+            let last = try SafeTensorsFile(contentsOf: URL(fileURLWithPath: output + "/checkpoints/last.safetensors")).tensors
+            #expect(final.contains { key, tensor in key.hasPrefix("decoder.") && last[key]?.scalars != tensor.scalars })
+        }
     }
 
     @Test func interruptedAndResumedRunMatchesUninterruptedRun() throws {

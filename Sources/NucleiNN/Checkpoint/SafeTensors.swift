@@ -134,35 +134,11 @@ public struct SafeTensorsFile: Sendable {
     /// Writes atomically: a temporary file in the same folder, then a rename, so a crash or
     /// Ctrl-C never leaves a half-written checkpoint under the final name.
     public func write(to url: URL) throws {
-        try AtomicFile.write(encoded(), to: url, killHook: CheckpointWriteHook.shouldKill)
-    }
-}
-
-/// Atomic file replacement (temporary file + rename in the same folder).
-public enum AtomicFile {
-    public static func write(_ data: Data, to url: URL) throws {
-        try write(data, to: url, killHook: { false })
-    }
-
-    static func write(_ data: Data, to url: URL, killHook: () -> Bool) throws {
-        let folder = url.deletingLastPathComponent()
-        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-        do {
-            if killHook() {
-                // Half the file, then the death a kill -9 or power cut would bring mid-write.
-                try data.prefix(data.count / 2).write(to: temporary)
-                kill(getpid(), SIGKILL)
-            }
-            try data.write(to: temporary)
-            if rename(temporary.path, url.path) != 0 {
-                throw CheckpointError.unwritable(path: url.path, reason: String(cString: strerror(errno)))
-            }
-        } catch let error as CheckpointError {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
+        let data = encoded()
+        do throws(AtomicFile.Failure) {
+            try AtomicFile.write(data, to: url, killHook: CheckpointWriteHook.shouldKill)
         } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw CheckpointError.unwritable(path: url.path, reason: FileSystemMessage.reason(error))
+            throw CheckpointError.unwritable(path: error.path, reason: error.reason)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import _FileSystemMessages
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,4 +1,5 @@
 import Foundation
+import _FileSystemMessages
 
 /// One evaluated image kept for figures: what it looked like, the truth and the prediction.
 public struct EvaluationExample: Sendable {
@@ -156,10 +157,10 @@ public enum DatasetEvaluation {
             if segmenter.mode == .resize && !segmenter.testTimeAugmentation {
                 let small = segmenter.inputSizeMaps(of: loaded.image)
                 var sums = PixelLossSums()
-                let smallForeground = ProbabilityMaps(interleaved: small.pixels, channels: small.channels, width: small.width, height: small.height).foreground
+                let smallForeground = ProbabilityMaps(interleaved: small.samples, channels: small.channels, width: small.width, height: small.height).foreground
                 sums.add(probability: smallForeground, truth: segmenter.normalization.prepareLabels(truth).labels)
                 inputSizeSums.append(sums)
-                maps = ProbabilityMaps(interleaved: Resize.bilinear(small, width: truth.width, height: truth.height).pixels,
+                maps = ProbabilityMaps(interleaved: Resize.bilinear(small, width: truth.width, height: truth.height).samples,
                                        channels: small.channels, width: truth.width, height: truth.height)
             } else {
                 inputSizeSums.append(nil)
@@ -205,30 +206,20 @@ public enum DatasetEvaluation {
 public enum DisplayImage {
     /// The image as the network sees it (same normalisation), mapped to 0...255.
     public static func make(_ image: PixelImage, normalization: NormalizationSpec) -> RasterImage {
-        let planes = NetworkInput.normalizedPlanes(image, normalization: normalization)
-        let bytes = planes.pixels.map { UInt8(min(max(($0 + 1) * 127.5, 0), 255).rounded()) }
-        return planes.channels == 1
-            ? RasterImage(gray: bytes, width: image.width, height: image.height)
-            : RasterImage(rgb: bytes, width: image.width, height: image.height)
+        NetworkInput.normalizedPlanes(image, normalization: normalization).displayImage8Bit()
     }
 
     /// A normalised three-channel network input ([-1, 1]) as an 8-bit RGB picture.
     public static func raster(_ image: FloatImage) -> RasterImage {
-        let display = image.displayImage8Bit()
-        return RasterImage(rgb: display.samples.map { UInt8($0) }, width: display.width, height: display.height)
-    }
-
-    /// An RGB canvas as an 8-bit RGB `PixelImage` for the PNG encoder.
-    public static func pixelImage(_ canvas: RGBCanvas) -> PixelImage {
-        PixelImage(width: canvas.width, height: canvas.height, channels: 3, bitDepth: 8, samples: canvas.pixels.map(UInt16.init))
+        image.displayImage8Bit()
     }
 
     public static func png(_ canvas: RGBCanvas) throws -> [UInt8] {
-        try PNGCodec.encode(pixelImage(canvas))
+        try PNGCodec.encode(canvas.raster)
     }
 }
 
-public enum EvaluationError: Error, LocalizedError, CustomStringConvertible {
+public enum EvaluationError: Error, Equatable, LocalizedError, CustomStringConvertible {
     case emptySplit(path: String, split: String)
     public var description: String {
         switch self {

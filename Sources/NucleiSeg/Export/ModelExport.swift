@@ -27,7 +27,7 @@ public enum ExportError: Error, Equatable, LocalizedError, CustomStringConvertib
         case let .sampleTooSmall(path, width, height):
             return "\(path): \(width)x\(height) is too small for a sample; expected an image of at least 32x32 pixels"
         case let .outputExists(path):
-            return "\(path): already exists; remove it or choose another --output"
+            return "\(path): already exists; remove it or choose another output"
         }
     }
     public var errorDescription: String? { description }
@@ -55,7 +55,7 @@ public enum ModelExport {
         for y in 0..<height {
             for x in 0..<width {
                 for c in 0..<3 {
-                    let value = normalized.pixels[(y * width + x) * 3 + c]
+                    let value = normalized.samples[(y * width + x) * 3 + c]
                     nhwc[(y * width + x) * 3 + c] = value
                     input[(c * height + y) * width + x] = value
                     raw[(c * height + y) * width + x] = Float(crop.samples[(y * width + x) * crop.channels + (colour ? c : 0)])

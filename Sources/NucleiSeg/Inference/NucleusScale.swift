@@ -75,11 +75,11 @@ public enum NucleusScale {
     public static func resize(_ image: PixelImage, by factor: Double) -> PixelImage {
         let width = max(1, Int((Double(image.width) * factor).rounded()))
         let height = max(1, Int((Double(image.height) * factor).rounded()))
-        let float = FloatImage(width: image.width, height: image.height, channels: image.channels, pixels: image.samples.map(Float.init))
+        let float = FloatImage(width: image.width, height: image.height, channels: image.channels, samples: image.samples.map(Float.init))
         let resized = Resize.bilinear(float, width: width, height: height)
         let top = Float(image.bitDepth == 8 ? 255 : 65535)
         return PixelImage(width: width, height: height, channels: image.channels, bitDepth: image.bitDepth,
-                          samples: resized.pixels.map { UInt16(min(max($0.rounded(), 0), top)) })
+                          samples: resized.samples.map { UInt16(min(max($0.rounded(), 0), top)) })
     }
 }
 

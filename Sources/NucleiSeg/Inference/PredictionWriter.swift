@@ -132,7 +132,7 @@ public enum PredictionWriter {
                 let display = DisplayImage.make(image, normalization: segmenter.normalization).stretchedForDisplay()
                 var canvas = RGBCanvas(width: image.width, height: image.height)
                 canvas.drawImage(display, in: canvas.bounds)
-                canvas.drawOutlines(labels: labels.labels, width: image.width, height: image.height, in: canvas.bounds,
+                canvas.drawOutlines(labels, in: canvas.bounds,
                                     color: RGBColor(hex: 0xFFE000), seed: 0, thickness: max(1, min(image.width, image.height) / 700))
                 try write(try DisplayImage.png(canvas), to: output("_overlay.png"), files: &files)
             }
@@ -158,7 +158,7 @@ public enum PredictionWriter {
     /// Image files directly inside `folder` (PNG and TIFF), sorted by name.
     public static func imageFiles(in folder: URL) throws -> [URL] {
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
-        return names.filter { ["png", "tif", "tiff"].contains(($0 as NSString).pathExtension.lowercased()) && !$0.hasPrefix(".") }
+        return names.filter { ImageFile.imageExtensions.contains(($0 as NSString).pathExtension.lowercased()) && !$0.hasPrefix(".") }
             .sorted().map { folder.appendingPathComponent($0) }
     }
 }

@@ -88,9 +88,9 @@ public final class Segmenter {
             return ProbabilityMaps(interleaved: interleavedMaps(of: image), channels: mapChannels, width: image.width, height: image.height)
         }
         let scaled = NucleusScale.resize(image, by: factor)
-        let small = FloatImage(width: scaled.width, height: scaled.height, channels: mapChannels, pixels: interleavedMaps(of: scaled))
+        let small = FloatImage(width: scaled.width, height: scaled.height, channels: mapChannels, samples: interleavedMaps(of: scaled))
         let back = Resize.bilinear(small, width: image.width, height: image.height)
-        return ProbabilityMaps(interleaved: back.pixels, channels: mapChannels, width: image.width, height: image.height)
+        return ProbabilityMaps(interleaved: back.samples, channels: mapChannels, width: image.width, height: image.height)
     }
 
     /// The maps interleaved per pixel, with test-time augmentation when it is on.
@@ -111,7 +111,7 @@ public final class Segmenter {
     /// One pass, no test-time augmentation.
     func singlePassMaps(of image: PixelImage) -> [Float] {
         switch mode {
-        case .resize: return Resize.bilinear(inputSizeMaps(of: image), width: image.width, height: image.height).pixels
+        case .resize: return Resize.bilinear(inputSizeMaps(of: image), width: image.width, height: image.height).samples
         case .crops: return tiledPrediction(image)
         }
     }
@@ -122,7 +122,7 @@ public final class Segmenter {
         let maps = inputSizeMaps(of: image)
         guard maps.channels > 1 else { return maps }
         return FloatImage(width: maps.width, height: maps.height, channels: 1,
-                          pixels: ProbabilityMaps(interleaved: maps.pixels, channels: maps.channels, width: maps.width, height: maps.height).foreground)
+                          samples: ProbabilityMaps(interleaved: maps.samples, channels: maps.channels, width: maps.width, height: maps.height).foreground)
     }
 
     /// The maps (interleaved channels) of the whole image resized to the network input.
@@ -131,8 +131,8 @@ public final class Segmenter {
         let gray = NetworkInput.normalizedPlanes(image, normalization: normalization)
         let resized = Resize.bilinear(gray, width: size.width, height: size.height)
         let input = NetworkInput.threeChannels(resized)
-        let maps = Self.maps(logits(images: input.pixels, count: 1, height: size.height, width: size.width))
-        return FloatImage(width: size.width, height: size.height, channels: mapChannels, pixels: maps)
+        let maps = Self.maps(logits(images: input.samples, count: 1, height: size.height, width: size.width))
+        return FloatImage(width: size.width, height: size.height, channels: mapChannels, samples: maps)
     }
 
     private func tiledPrediction(_ image: PixelImage) -> [Float] {

@@ -7,16 +7,19 @@ public enum ShippedModel {
 
     public static var url: URL? { Bundle.module.url(forResource: resourceName, withExtension: "safetensors") }
 
+    /// What a missing shipped model is called in errors (the CLI adds how to name another).
+    public static let missingResourcePath = "\(resourceName).safetensors (package resource)"
+
     /// Loads `path`, or the shipped model when `path` is nil, with the settings it was trained with.
     public static func segmenter(path: String?, modeOverride: SamplingMode? = nil, tileSize: Int = 256,
                                  precision: ComputePrecision = InferenceUNet.defaultPrecision,
                                  encoderPrecision: ComputePrecision = .float32) throws -> Segmenter {
         guard let url = path.map({ URL(fileURLWithPath: $0) }) ?? Self.url else {
-            throw CheckpointError.fileNotFound(path: "\(resourceName).safetensors (package resource; pass --model FILE)")
+            throw CheckpointError.fileNotFound(path: missingResourcePath)
         }
         let (model, checkpoint) = try ModelCheckpoint.load(from: url)
         let normalization = try checkpoint.normalization(path: url.path)
-        let mode = modeOverride ?? SamplingMode(rawValue: checkpoint.metadata["sampling"] ?? "") ?? .resize
+        let mode = modeOverride ?? checkpoint.metadata.sampling ?? .resize
         let segmenter = Segmenter(model: model, normalization: normalization, mode: mode, tileSize: tileSize, precision: precision,
                                   encoderPrecision: encoderPrecision)
         segmenter.modelDiameter = checkpoint.nucleusDiameter
@@ -29,14 +32,8 @@ extension ModelCheckpoint {
     /// The preprocessing the model was trained with (the standard one for checkpoints that do
     /// not record it).
     public func normalization(path: String) throws -> NormalizationSpec {
-        guard let json = metadata["normalization_json"] else {
-            let size = Int(metadata["input_size"] ?? "") ?? 128
-            return NormalizationSpec(inputWidth: size, inputHeight: size)
-        }
-        do {
-            return try JSONDecoder().decode(NormalizationSpec.self, from: Data(json.utf8))
-        } catch {
-            throw CheckpointError.incompatible(path: path, reason: "metadata 'normalization_json' is not a normalisation spec (\(String(describing: error).prefix(120)))")
-        }
+        if let spec = metadata.normalization { return spec }
+        let size = metadata.inputSize ?? 128
+        return NormalizationSpec(inputWidth: size, inputHeight: size)
     }
 }

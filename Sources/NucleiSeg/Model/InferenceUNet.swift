@@ -140,10 +140,10 @@ public struct InferenceEncoder {
             let blockInput = x
             if let expand = block.expand {
                 x = expand(x)
-                if index == 1 || index == 3 || index == 6 || index == 13 { skips.append(x) }
+                if MobileNetV2Encoder.expansionSkipBlocks.contains(index) { skips.append(x) }
             }
             x = block.project(block.depthwise(x))
-            if index == 16 { skips.append(x) }
+            if MobileNetV2Encoder.projectionSkipBlocks.contains(index) { skips.append(x) }
             if block.residual { x.add(blockInput) }
         }
         return skips

@@ -40,6 +40,35 @@ public final class MobileNetV2Encoder: Module {
     /// Keras names of the five skip outputs, shallow to deep.
     public static let skipNames = ["block_1_expand_relu", "block_3_expand_relu", "block_6_expand_relu", "block_13_expand_relu", "block_16_project"]
 
+    /// Where a skip is taken: a block and which of its outputs.
+    public struct SkipTap: Equatable, Sendable {
+        /// Index of the inverted-residual block (0 is `expanded_conv`, then `block_1`, ...).
+        public var block: Int
+        /// The block's expansion after its ReLU6 (`expand_relu`), else its raw projection (`project`).
+        public var afterExpansion: Bool
+
+        public init(block: Int, afterExpansion: Bool) {
+            self.block = block
+            self.afterExpansion = afterExpansion
+        }
+    }
+
+    /// The skips of `skipNames`, in that order, derived from the names so that the training
+    /// encoder and its inference copy cannot disagree with them.
+    public static let skipTaps: [SkipTap] = skipNames.map { name in
+        guard let block = blockSpecs.firstIndex(where: { name.hasPrefix($0.prefix) }) else {
+            preconditionFailure("skip \(name) names no MobileNetV2 block")
+        }
+        let layer = name.dropFirst(blockSpecs[block].prefix.count)
+        precondition(layer == "expand_relu" || layer == "project", "skip \(name): expected a block's expand_relu or project output")
+        return SkipTap(block: block, afterExpansion: layer == "expand_relu")
+    }
+
+    /// Blocks whose expansion output is a skip.
+    static let expansionSkipBlocks = Set(skipTaps.filter(\.afterExpansion).map(\.block))
+    /// Blocks whose projection output is a skip.
+    static let projectionSkipBlocks = Set(skipTaps.filter { !$0.afterExpansion }.map(\.block))
+
     let conv1: Conv2D
     let bnConv1: BatchNorm
     let blocks: [InvertedResidualBlock]
@@ -65,8 +94,8 @@ public final class MobileNetV2Encoder: Module {
         var skips: [Variable] = []
         for (index, block) in blocks.enumerated() {
             let (output, expanded, projected) = block(x)
-            if index == 1 || index == 3 || index == 6 || index == 13 { skips.append(expanded!) }
-            if index == 16 { skips.append(projected) }
+            if Self.expansionSkipBlocks.contains(index) { skips.append(expanded!) }
+            if Self.projectionSkipBlocks.contains(index) { skips.append(projected) }
             x = output
         }
         return skips

@@ -1,8 +1,8 @@
 import Foundation
+import _FileSystemMessages
 
 /// The figures of a run, as the published notebook shows them, saved as PNG in `RUN/figures/`.
 public enum RunFigures {
-    public static let folderName = "figures"
     public static let samples = "samples.png"
     public static let beforeTraining = "prediction_before_training.png"
     public static let loss = "loss.png"
@@ -12,7 +12,7 @@ public enum RunFigures {
     /// Training images next to their masks (as the network receives them).
     public static func samplesMontage(_ samples: [PreparedSample], count: Int = 3) -> RGBCanvas {
         let rows = samples.prefix(count).map { sample -> [Montage.Panel] in
-            return [.image(DisplayImage.raster(sample.image)), .labels(sample.labels.labels, width: sample.labels.width, height: sample.labels.height)]
+            return [.image(DisplayImage.raster(sample.image)), .labels(sample.labels)]
         }
         return Montage(title: "Sample images and masks", columnTitles: ["Input image", "True mask (instances)"],
                        rowLabels: samples.prefix(count).map(\.key), rows: Array(rows), panelSize: 256).render()
@@ -31,8 +31,8 @@ public enum RunFigures {
     public static func testMontage(_ examples: [EvaluationExample]) -> RGBCanvas {
         let rows = examples.map { example -> [Montage.Panel] in
             [.image(example.display.stretchedForDisplay()),
-             .outlines(example.display.stretchedForDisplay(), labels: example.truth.labels, color: RGBColor(hex: 0x00FF66)),
-             .outlines(example.display.stretchedForDisplay(), labels: example.prediction.labels, color: RGBColor(hex: 0xFF00CC))]
+             .outlines(example.display.stretchedForDisplay(), labels: example.truth, color: RGBColor(hex: 0x00FF66)),
+             .outlines(example.display.stretchedForDisplay(), labels: example.prediction, color: RGBColor(hex: 0xFF00CC))]
         }
         return Montage(title: "Test predictions", columnTitles: ["Image", "Ground truth", "Prediction"],
                        rowLabels: examples.map { shortName($0.name) }, rows: rows, panelSize: 256).render()
@@ -54,8 +54,8 @@ public enum RunFigures {
     static func shortName(_ name: String) -> String { name.count <= 28 ? name : String(name.prefix(12)) + "..." + String(name.suffix(13)) }
 
     /// Saves a canvas as PNG in the run's figure folder.
-    public static func save(_ canvas: RGBCanvas, named name: String, in runDirectory: URL) throws {
-        let folder = runDirectory.appendingPathComponent(folderName)
+    public static func save(_ canvas: RGBCanvas, named name: String, in run: RunFolder.Paths) throws {
+        let folder = run.figures
         try OutputFolder.prepare(folder.path)
         try AtomicFile.write(Data(try DisplayImage.png(canvas)), to: folder.appendingPathComponent(name))
     }

@@ -1,4 +1,5 @@
 import Foundation
+import _FileSystemMessages
 
 /// `RUN/report.html`: one self-contained page with the run's facts, curves, figures and metrics.
 /// Built only from files in the run folder, so `nucleiseg report RUN` can rebuild it at any time.
@@ -16,21 +17,21 @@ public enum RunReport {
     /// - Throws: `ReportError` when `runDirectory` holds no run.
     @discardableResult
     public static func write(runDirectory: URL) throws -> URL {
-        let historyFile = runDirectory.appendingPathComponent("history.csv")
-        guard let historyText = try? String(contentsOf: historyFile, encoding: .utf8) else {
+        let paths = RunFolder.Paths(root: runDirectory)
+        guard let historyText = try? String(contentsOf: paths.history, encoding: .utf8) else {
             throw ReportError.notARun(path: runDirectory.path)
         }
         let history = TrainingHistory.parse(historyText)
         if !history.isEmpty {
             let (loss, accuracy) = RunFigures.curves(history)
-            try RunFigures.save(loss, named: RunFigures.loss, in: runDirectory)
-            try RunFigures.save(accuracy, named: RunFigures.accuracy, in: runDirectory)
+            try RunFigures.save(loss, named: RunFigures.loss, in: paths)
+            try RunFigures.save(accuracy, named: RunFigures.accuracy, in: paths)
         }
         var page = HTMLReport(title: "NucleiSeg training report", subtitle: runDirectory.path,
                               footer: "Written by nucleiseg; U-Net (Ronneberger et al., 2015) on a MobileNetV2 encoder (Sandler et al., 2018).")
-        let modelFile = runDirectory.appendingPathComponent("model.safetensors")
-        let metadata = (try? SafeTensorsFile(contentsOf: modelFile).metadata)
-            ?? (try? SafeTensorsFile(contentsOf: runDirectory.appendingPathComponent("checkpoints/last.safetensors")).metadata) ?? [:]
+        // Shown as written (the report prints what the file says; loading checks it).
+        let metadata = (try? SafeTensorsFile(contentsOf: paths.model).metadata)
+            ?? (try? SafeTensorsFile(contentsOf: paths.lastCheckpoint).metadata) ?? [:]
         var facts: [(String, String)] = [("Model", ModelCheckpoint.architecture)]
         for key in ["sampling", "input_size", "training_precision", "encoder_weights", "encoder_trainable", "training_images",
                     "validation_images", "epochs_completed", "best_epoch", "best_val_loss", "best_val_accuracy", "best_val_iou",
@@ -44,8 +45,7 @@ public enum RunReport {
            let options = (try? JSONSerialization.jsonObject(with: json)) as? [String: Any] {
             page.addFacts(options.keys.sorted().map { ($0, "\(options[$0]!)") }, heading: "Training options")
         }
-        let summaryFile = runDirectory.appendingPathComponent("evaluation/summary.json")
-        if let data = try? Data(contentsOf: summaryFile), let summary = try? JSONDecoder().decode(EvaluationSummary.self, from: data) {
+        if let data = try? Data(contentsOf: paths.evaluationSummary), let summary = try? JSONDecoder().decode(EvaluationSummary.self, from: data) {
             func f(_ value: Double?) -> String { value.map { String(format: "%.4f", $0) } ?? "" }
             page.addTable(
                 header: ["metric", "value"],
@@ -61,8 +61,7 @@ public enum RunReport {
                        ["published Keras (resize, DSB2018 test): loss / accuracy", "0.0891 / 0.9638"]],
                 heading: "Test split", caption: "Per-image figures: evaluation/per_image.csv")
         }
-        let groupsFile = runDirectory.appendingPathComponent("evaluation/groups.json")
-        if let data = try? Data(contentsOf: groupsFile), let groups = try? JSONDecoder().decode([String: EvaluationSummary].self, from: data) {
+        if let data = try? Data(contentsOf: paths.evaluationGroups), let groups = try? JSONDecoder().decode([String: EvaluationSummary].self, from: data) {
             func f(_ value: Double?) -> String { value.map { String(format: "%.4f", $0) } ?? "" }
             page.addTable(
                 header: ["group", "images", "pixel accuracy", "IoU (dataset)", "DSB2018 score", "AP@0.5", "F1@0.5"],
@@ -82,10 +81,10 @@ public enum RunReport {
         }
         page.addSection("Figures")
         for (name, caption) in figureCaptions {
-            let url = runDirectory.appendingPathComponent(RunFigures.folderName).appendingPathComponent(name)
+            let url = paths.figures.appendingPathComponent(name)
             if let data = try? Data(contentsOf: url) { page.addFigure(png: [UInt8](data), caption: caption) }
         }
-        let output = runDirectory.appendingPathComponent("report.html")
+        let output = paths.report
         try AtomicFile.write(Data(page.render().utf8), to: output)
         return output
     }

@@ -20,10 +20,9 @@ public final class RunFolder {
         case overwrite
     }
 
-    /// The files that mark a folder as holding a run, and that `--overwrite` removes.
-    static let runFiles = ["history.csv", "model.safetensors", "checkpoints", "figures", "evaluation", "report.html"]
-
     public let url: URL
+    /// Where the run's files are.
+    public let paths: Paths
     private let lockDescriptor: Int32
     /// With `.overwrite`, the old run's files still to remove (`removeOldRun`).
     private var oldRunFiles: [String] = []
@@ -34,7 +33,8 @@ public final class RunFolder {
     ///   another process holds the lock, `TrainingError.runExists` for a new run into an old one.
     public init(path: String, mode: Mode) throws {
         url = try OutputFolder.prepare(path)
-        let lockPath = url.appendingPathComponent(".lock").path
+        paths = Paths(root: url)
+        let lockPath = paths.lock.path
         let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw OutputFolderError.notWritable(path: path, reason: FileSystemMessage.text(errno: errno)) }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
@@ -42,7 +42,7 @@ public final class RunFolder {
             throw TrainingError.runInUse(path: path)
         }
         lockDescriptor = descriptor
-        let existing = Self.runFiles.filter { FileManager.default.fileExists(atPath: url.appendingPathComponent($0).path) }
+        let existing = Paths.runEntries.filter { FileManager.default.fileExists(atPath: url.appendingPathComponent($0).path) }
         switch mode {
         case .new:
             if let marker = existing.first(where: { $0 == "history.csv" || $0 == "model.safetensors" || $0 == "checkpoints" }) {
@@ -53,8 +53,7 @@ public final class RunFolder {
         case .resume:
             break
         }
-        removedTemporaryFiles = OutputFolder.removeStaleTemporaryFiles(in: [url, url.appendingPathComponent("checkpoints"),
-                                                                            url.appendingPathComponent("figures"), url.appendingPathComponent("evaluation")])
+        removedTemporaryFiles = OutputFolder.removeStaleTemporaryFiles(in: [url, paths.checkpoints, paths.figures, paths.evaluation])
     }
 
     /// With `.overwrite`: removes the old run's files. The trainer calls it once the dataset has

@@ -1,4 +1,5 @@
 import Foundation
+import _FileSystemMessages
 
 /// What a training run reports while it works (the CLI turns these into a Keras-style display).
 public enum TrainingEvent: Sendable {
@@ -25,21 +26,17 @@ public struct TrainingResult: Sendable {
 /// epoch, EarlyStopping on val_loss with patience and best-weight restoring, checkpoints written
 /// atomically each epoch, resumable, interruptible.
 ///
-/// Run folder layout:
-///
-///     RUN/history.csv                     one row per finished epoch
-///     RUN/checkpoints/last.safetensors    weights + Adam state + loop state after the last epoch
-///     RUN/checkpoints/best.safetensors    weights of the best epoch so far (lowest val_loss)
-///     RUN/checkpoints/interrupted.safetensors  weights at Ctrl-C (mid-epoch), if any
-///     RUN/model.safetensors               the final model: best weights, with all metadata
+/// Its files are where `RunFolder.Paths` says (history, checkpoints, final model).
 public final class Trainer {
     public let options: TrainingOptions
     public let data: TrainingData
     public let model: UNet
     public let optimizer: Adam
-    public let runDirectory: URL
+    public var runDirectory: URL { paths.root }
     /// Held (with its lock) as long as the trainer lives.
     public let runFolder: RunFolder
+    /// Where the run's files are.
+    public var paths: RunFolder.Paths { runFolder.paths }
     let events: (TrainingEvent) -> Void
 
     var history: [EpochRecord] = []
@@ -49,12 +46,6 @@ public final class Trainer {
     var epochsWithoutImprovement = 0
     /// Median nucleus diameter of the training images (recorded for `--diameter`).
     let nucleusDiameter: Double?
-
-    public var checkpointsDirectory: URL { runDirectory.appendingPathComponent("checkpoints") }
-    public var lastCheckpoint: URL { checkpointsDirectory.appendingPathComponent("last.safetensors") }
-    public var bestCheckpoint: URL { checkpointsDirectory.appendingPathComponent("best.safetensors") }
-    public var finalModel: URL { runDirectory.appendingPathComponent("model.safetensors") }
-    public var historyFile: URL { runDirectory.appendingPathComponent("history.csv") }
 
     /// Prepares a run: a fresh model (ImageNet encoder unless `pretrainedEncoder` is off), or, with
     /// `resume`, the state saved in `RUN/checkpoints/last.safetensors`.
@@ -68,23 +59,26 @@ public final class Trainer {
         self.events = events
         let folder = try runFolder ?? RunFolder(path: options.outputDirectory, mode: resume ? .resume : .new)
         self.runFolder = folder
-        runDirectory = folder.url
         optimizer = Adam(learningRate: options.learningRate)
         nucleusDiameter = data.medianNucleusDiameter
         if resume {
-            let last = runDirectory.appendingPathComponent("checkpoints/last.safetensors")
-            guard FileManager.default.fileExists(atPath: last.path) else { throw TrainingError.nothingToResume(path: runDirectory.path) }
+            let last = folder.paths.lastCheckpoint
+            guard FileManager.default.fileExists(atPath: last.path) else { throw TrainingError.nothingToResume(path: folder.url.path) }
             let (restored, checkpoint) = try ModelCheckpoint.load(from: last, optimizer: optimizer)
             model = restored
-            history = (try? String(contentsOf: runDirectory.appendingPathComponent("history.csv"), encoding: .utf8))
-                .map(TrainingHistory.parse) ?? []
-            let completed = Int(checkpoint.metadata["epochs_completed"] ?? "") ?? 0
+            history = (try? String(contentsOf: folder.paths.history, encoding: .utf8)).map(TrainingHistory.parse) ?? []
+            // The loop state: written with every last checkpoint, so a missing entry is a damaged
+            // or foreign file, not something to guess.
+            let state = checkpoint.metadata
+            let purpose = "resuming a run"
+            let completed = try CheckpointMetadata.required(state.epochsCompleted, "epochs_completed", path: last.path, for: purpose)
             history = Array(history.prefix(completed))
-            bestEpoch = Int(checkpoint.metadata["best_epoch"] ?? "") ?? 0
-            bestValidationLoss = Double(checkpoint.metadata["best_val_loss"] ?? "") ?? .infinity
-            epochsWithoutImprovement = Int(checkpoint.metadata["epochs_without_improvement"] ?? "") ?? 0
-            if FileManager.default.fileExists(atPath: bestCheckpoint.path) {
-                bestWeights = try ModelCheckpoint.load(from: bestCheckpoint).model.stateDictionary()
+            bestEpoch = try CheckpointMetadata.required(state.bestEpoch, "best_epoch", path: last.path, for: purpose)
+            bestValidationLoss = try CheckpointMetadata.required(state.bestValidationLoss, "best_val_loss", path: last.path, for: purpose)
+            epochsWithoutImprovement = try CheckpointMetadata.required(state.epochsWithoutImprovement, "epochs_without_improvement",
+                                                                       path: last.path, for: purpose)
+            if FileManager.default.fileExists(atPath: folder.paths.bestCheckpoint.path) {
+                bestWeights = try ModelCheckpoint.load(from: folder.paths.bestCheckpoint).model.stateDictionary()
             }
         } else {
             model = UNet(classes: options.head.classCount, seed: options.seed)
@@ -93,7 +87,7 @@ public final class Trainer {
         }
         model.decoder.precision = options.precision
         folder.removeOldRun()
-        try OutputFolder.prepare(checkpointsDirectory.path)
+        try OutputFolder.prepare(folder.paths.checkpoints.path)
     }
 
     /// Trains until the epoch budget is spent, early stopping fires, or `shouldStop` turns true
@@ -119,7 +113,7 @@ public final class Trainer {
                 guard lossValue.isFinite else {
                     throw TrainingError.nonFiniteLoss(
                         epoch: epoch, step: stepIndex + 1,
-                        lastGoodCheckpoint: FileManager.default.fileExists(atPath: lastCheckpoint.path) ? lastCheckpoint.path : nil)
+                        lastGoodCheckpoint: FileManager.default.fileExists(atPath: paths.lastCheckpoint.path) ? paths.lastCheckpoint.path : nil)
                 }
                 loss.backward()
                 optimizer.update(model.trainableParameters)
@@ -130,7 +124,7 @@ public final class Trainer {
                 events(.step(epoch: epoch, step: stepIndex + 1, steps: steps, loss: lossSum / weightSum,
                              accuracy: Double(correct) / Double(pixels), elapsed: Date().timeIntervalSince(start)))
                 if shouldStop() {
-                    let url = checkpointsDirectory.appendingPathComponent("interrupted.safetensors")
+                    let url = paths.interruptedCheckpoint
                     try ModelCheckpoint.save(model: model, metadata: metadata(epochsCompleted: history.count), to: url)
                     events(.interrupted(epoch: epoch, step: stepIndex + 1, savedTo: url.path))
                     return try finish(interrupted: true)
@@ -147,12 +141,12 @@ public final class Trainer {
                 bestEpoch = epoch
                 bestWeights = model.stateDictionary()
                 epochsWithoutImprovement = 0
-                try ModelCheckpoint.save(model: model, metadata: metadata(epochsCompleted: epoch), to: bestCheckpoint)
+                try ModelCheckpoint.save(model: model, metadata: metadata(epochsCompleted: epoch), to: paths.bestCheckpoint)
             } else {
                 epochsWithoutImprovement += 1
             }
-            try ModelCheckpoint.save(model: model, optimizer: optimizer, metadata: metadata(epochsCompleted: epoch), to: lastCheckpoint)
-            try AtomicFile.write(Data(TrainingHistory.csv(history).utf8), to: historyFile)
+            try ModelCheckpoint.save(model: model, optimizer: optimizer, metadata: metadata(epochsCompleted: epoch), to: paths.lastCheckpoint)
+            try AtomicFile.write(Data(TrainingHistory.csv(history).utf8), to: paths.history)
             events(.epochEnded(record, improved: improved))
             if epochsWithoutImprovement >= options.patience {
                 stoppedEarly = true
@@ -166,44 +160,37 @@ public final class Trainer {
     /// Restores the best weights (Keras `restore_best_weights`) and writes `model.safetensors`.
     private func finish(interrupted: Bool) throws -> TrainingResult {
         if !interrupted, let bestWeights {
-            try model.load(bestWeights, from: bestCheckpoint.path)
-            try ModelCheckpoint.save(model: model, metadata: metadata(epochsCompleted: history.count), to: finalModel)
+            try model.load(bestWeights, from: paths.bestCheckpoint.path)
+            try ModelCheckpoint.save(model: model, metadata: metadata(epochsCompleted: history.count), to: paths.model)
         }
         return TrainingResult(history: history, bestEpoch: bestEpoch, bestValidationLoss: bestValidationLoss,
-                              interrupted: interrupted, modelFile: finalModel)
+                              interrupted: interrupted, modelFile: paths.model)
     }
 
-    /// Everything `evaluate`, `predict`, `report` and `--resume` need to know about this run.
-    func metadata(epochsCompleted: Int) -> [String: String] {
-        var facts: [String: String] = [
-            "input_size": String(options.inputSize),
-            "sampling": options.sampling.rawValue,
-            "normalization": data.normalization.description,
-            "normalization_json": Self.json(data.normalization),
-            "training_options": options.json,
-            "epochs_completed": String(epochsCompleted),
-            "best_epoch": String(bestEpoch),
-            "best_val_loss": String(bestValidationLoss),
-            "epochs_without_improvement": String(epochsWithoutImprovement),
-            "training_images": String(data.training.count),
-            "validation_images": String(data.validation.count),
-            "encoder_weights": options.pretrainedEncoder ? "imagenet" : "random",
-            "training_precision": options.precision.rawValue,
-            "classes": options.head.classNames.joined(separator: ","),
-            "head": options.head.rawValue,
-            "class_weights": options.effectiveClassWeights.map { String($0) }.joined(separator: ","),
-        ]
-        if let diameter = nucleusDiameter { facts["nucleus_diameter_px"] = String(format: "%.2f", diameter) }
+    /// Everything `evaluate`, `predict`, `report` and resuming need to know about this run.
+    func metadata(epochsCompleted: Int) -> CheckpointMetadata {
+        var facts = CheckpointMetadata()
+        facts.inputSize = options.inputSize
+        facts.sampling = options.sampling
+        facts.normalization = data.normalization
+        facts.normalizationDescription = data.normalization.description
+        facts.trainingOptionsJSON = options.json
+        facts.epochsCompleted = epochsCompleted
+        facts.bestEpoch = bestEpoch
+        facts.bestValidationLoss = bestValidationLoss
+        facts.epochsWithoutImprovement = epochsWithoutImprovement
+        facts.trainingImages = data.training.count
+        facts.validationImages = data.validation.count
+        facts.encoderWeights = options.pretrainedEncoder ? "imagenet" : "random"
+        facts.trainingPrecision = options.precision
+        facts.classes = options.head.classNames
+        facts.head = options.head
+        facts.classWeights = options.effectiveClassWeights
+        facts.nucleusDiameter = nucleusDiameter
         if let record = history.first(where: { $0.epoch == bestEpoch }) {
-            facts["best_val_accuracy"] = String(record.validationAccuracy)
-            facts["best_val_iou"] = String(record.validationIoU)
+            facts.bestValidationAccuracy = record.validationAccuracy
+            facts.bestValidationIoU = record.validationIoU
         }
         return facts
-    }
-
-    static func json<T: Encodable>(_ value: T) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 }

@@ -1,12 +1,12 @@
 import Foundation
 
-/// Why a training run stopped early; every message says what to do.
+/// Why a training run stopped early; every message says what to do, in the library's words
+/// (the command line words the same advice with its flags: `CommandLineMessage`).
 public enum TrainingError: Error, LocalizedError, CustomStringConvertible, Equatable {
     case noTrainingImages(path: String)
     case noValidationImages(path: String)
     case nonFiniteLoss(epoch: Int, step: Int, lastGoodCheckpoint: String?)
     case nothingToResume(path: String)
-    case imageTooSmall(key: String, size: String, needed: Int)
     case runExists(path: String, marker: String)
     case runInUse(path: String)
     case testDataIsTrainingData(path: String)
@@ -19,15 +19,14 @@ public enum TrainingError: Error, LocalizedError, CustomStringConvertible, Equat
         case let .nonFiniteLoss(epoch, step, checkpoint):
             return "the loss became NaN/Inf at epoch \(epoch), step \(step); training stopped"
                 + (checkpoint.map { "; the last good checkpoint is \($0)" } ?? "; no checkpoint had been written yet")
-                + " (try a lower --learning-rate)"
+                + " (try a lower learning rate)"
         case let .nothingToResume(path): return "\(path): no checkpoint to resume from (expected checkpoints/last.safetensors)"
         case let .runExists(path, marker):
-            return "\(path): already holds a training run (\(marker)); continue it with --resume, replace it with --overwrite, or choose another --output"
+            return "\(path): already holds a training run (\(marker)); resume it, overwrite it, or choose another run folder"
         case let .testDataIsTrainingData(path):
-            return "\(path): given both as training data and as the test folder; a model is tested on images it has not seen (give another folder, or leave out --test-data to use a test split)"
+            return "\(path): given both as training data and as the test folder; a model is tested on images it has not seen (give another test folder, or none to use a test split)"
         case let .runInUse(path):
-            return "\(path): another nucleiseg train is using this run folder (it holds \(path)/.lock); wait for it or choose another --output"
-        case let .imageTooSmall(key, size, needed): return "\(key): image is \(size), smaller than the \(needed)x\(needed) crops of --sampling crops"
+            return "\(path): another nucleiseg train is using this run folder (it holds \(path)/.lock); wait for it or choose another run folder"
         }
     }
 

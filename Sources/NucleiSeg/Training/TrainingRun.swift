@@ -12,12 +12,13 @@ public struct TrainingRunResult: Sendable {
 /// The whole main job: open the dataset, train, then evaluate on the test split and write the
 /// figures and `report.html` into the run folder.
 public enum TrainingRun {
-    ///
     /// The run folder is opened (checked, locked, protected: `RunFolder`) before the dataset is read.
+    ///
+    /// - Parameter shouldStop: polled after every step; when it turns true the run saves
+    ///   `checkpoints/interrupted.safetensors` and returns (the CLI ties it to Ctrl-C).
     public static func run(options: TrainingOptions, mode: RunFolder.Mode = .new, writeReport: Bool = true,
-                           shouldStop: @escaping () -> Bool = { InterruptSignal.isRequested },
+                           shouldStop: @escaping () -> Bool = { false },
                            events: @escaping (TrainingEvent) -> Void) throws -> TrainingRunResult {
-        InterruptSignal.install()
         if let test = options.testDataPath {
             let resolved = URL(fileURLWithPath: test).standardizedFileURL.resolvingSymlinksInPath().path
             if options.dataPaths.contains(where: { URL(fileURLWithPath: $0).standardizedFileURL.resolvingSymlinksInPath().path == resolved }) {
@@ -36,8 +37,8 @@ public enum TrainingRun {
         let data = try TrainingData(datasets: datasets, options: options) { done, total in events(.loading(done: done, total: total)) }
         let trainer = try Trainer(options: options, data: data, resume: resume, runFolder: runFolder, events: events)
         if !resume && writeReport {
-            try RunFigures.save(RunFigures.samplesMontage(data.training), named: RunFigures.samples, in: trainer.runDirectory)
-            try RunFigures.save(beforeTrainingFigure(model: trainer.model, data: data), named: RunFigures.beforeTraining, in: trainer.runDirectory)
+            try RunFigures.save(RunFigures.samplesMontage(data.training), named: RunFigures.samples, in: trainer.paths)
+            try RunFigures.save(beforeTrainingFigure(model: trainer.model, data: data), named: RunFigures.beforeTraining, in: trainer.paths)
         }
         let result = try trainer.run(shouldStop: shouldStop)
         var lines = ["run folder: \(trainer.runDirectory.path)"]
@@ -57,8 +58,8 @@ public enum TrainingRun {
                 events(.note("evaluating on \(testPath) (\(testSamples.count) images)"))
                 let segmenter = Segmenter(model: trainer.model, normalization: data.normalization, mode: options.sampling)
                 evaluation = try DatasetEvaluation.evaluate(segmenter: segmenter, samples: testSamples, datasetPath: testPath)
-                try evaluation!.write(to: trainer.runDirectory.appendingPathComponent("evaluation"))
-                try RunFigures.save(RunFigures.testMontage(evaluation!.examples), named: RunFigures.testPredictions, in: trainer.runDirectory)
+                try evaluation!.write(to: trainer.paths.evaluation)
+                try RunFigures.save(RunFigures.testMontage(evaluation!.examples), named: RunFigures.testPredictions, in: trainer.paths)
                 lines += evaluation!.summaryLines
             }
             reportFile = try RunReport.write(runDirectory: trainer.runDirectory)
@@ -75,7 +76,7 @@ public enum TrainingRun {
         let maps = Segmenter.maps(InferenceUNet(model)(image))
         let channels = model.classes == 3 ? 2 : 1
         let probability = stride(from: 0, to: maps.count, by: channels).map { maps[$0] }
-        let raster = DisplayImage.raster(FloatImage(width: batch.width, height: batch.height, channels: 3, pixels: image.scalars))
+        let raster = DisplayImage.raster(FloatImage(width: batch.width, height: batch.height, channels: 3, samples: image.scalars))
         let truth = LabelImage(width: batch.width, height: batch.height, labels: Array(batch.instanceLabels[0..<pixels]))
         return RunFigures.predictionMontage(title: "Prediction before training", image: raster, truth: truth, prediction: probability)
     }

@@ -62,29 +62,6 @@ extension Variable {
     }
 }
 
-extension Tensor {
-    /// Softmax over the last axis.
-    public func softmax() -> Tensor {
-        let classes = shape.last!
-        let positions = count / classes
-        return Tensor(shape: shape) { p in
-            withUnsafeBufferPointer { z in
-                for position in 0..<positions {
-                    let base = position * classes
-                    var largest = z[base]
-                    for c in 1..<classes { largest = max(largest, z[base + c]) }
-                    var sum: Float = 0
-                    for c in 0..<classes {
-                        p[base + c] = _exp(z[base + c] - largest)
-                        sum += p[base + c]
-                    }
-                    for c in 0..<classes { p[base + c] /= sum }
-                }
-            }
-        }
-    }
-}
-
 #if canImport(Glibc)
 import Glibc
 @inline(__always) func _exp(_ x: Float) -> Float { Glibc.expf(x) }

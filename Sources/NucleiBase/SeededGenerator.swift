@@ -1,6 +1,7 @@
 /// SplitMix64: a tiny, fast generator whose sequence is the same on every machine for a seed.
 ///
-/// Used for weight initialisation, shuffling and augmentation so that a run is reproducible.
+/// Used for weight initialisation, shuffling and augmentation so that a run is reproducible, and
+/// for the instance colours of figures (``mix(_:)``): the one SplitMix64 of the package.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
     /// The whole state: `SeededGenerator(seed: state)` continues the same sequence.
     public private(set) var state: UInt64
@@ -16,12 +17,18 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
+        return Self.mix(state)
+    }
+
+    /// SplitMix64's finaliser: a bijective 64-bit mixing hash (Stafford's variant 13). Also a
+    /// stateless hash of a key, as `RGBColor.instance(label:seed:)` uses it.
+    @inlinable
+    public static func mix(_ value: UInt64) -> UInt64 {
+        var mixed = value
         mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
         mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
         return mixed ^ (mixed >> 31)
     }
-
 
     /// A uniform integer in `0..<upperBound`, without modulo bias (rejection sampling).
     public mutating func nextInt(below upperBound: Int) -> Int {
@@ -69,23 +76,3 @@ import Darwin
 @inline(__always) func _log(_ x: Double) -> Double { Darwin.log(x) }
 @inline(__always) func _cos(_ x: Double) -> Double { Darwin.cos(x) }
 #endif
-
-extension Tensor {
-    /// Samples from normal(mean, standardDeviation) with a seeded generator.
-    public static func randomNormal(
-        _ shape: [Int], mean: Float = 0, standardDeviation: Float = 1, generator: inout SeededGenerator
-    ) -> Tensor {
-        Tensor(shape: shape) { values in
-            for index in 0..<values.count { values[index] = mean + standardDeviation * generator.nextNormal() }
-        }
-    }
-
-    /// Samples uniformly from [low, high) with a seeded generator.
-    public static func randomUniform(
-        _ shape: [Int], low: Float = 0, high: Float = 1, generator: inout SeededGenerator
-    ) -> Tensor {
-        Tensor(shape: shape) { values in
-            for index in 0..<values.count { values[index] = low + (high - low) * generator.nextUnitFloat() }
-        }
-    }
-}

@@ -1,4 +1,4 @@
-import NucleiTensor
+import NucleiBase
 import Testing
 
 struct SeededGeneratorTests {

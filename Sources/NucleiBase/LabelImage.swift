@@ -1,7 +1,10 @@
 /// An instance-label image: 0 is background, every other value one nucleus.
 ///
-/// Layout HW, row-major: `labels[y * width + x]`. Instance labels are kept for evaluation
-/// (instance metrics need them); training uses `foreground` (label > 0 -> class 1).
+/// Layout HW, row-major: `labels[y * width + x]`. One type for files, training and metrics:
+/// instance labels are kept for evaluation (instance metrics need them); training uses
+/// `foreground` (label > 0 -> class 1). Reading one from a mask file, and writing one as a
+/// 16-bit PNG, are in NucleiImaging (`LabelImage+Files.swift`); connected components of a mask
+/// are `ConnectedComponents.label`.
 public struct LabelImage: Equatable, Sendable {
     public var width: Int
     public var height: Int
@@ -18,25 +21,6 @@ public struct LabelImage: Equatable, Sendable {
     /// An all-background image.
     public init(width: Int, height: Int) {
         self.init(width: width, height: height, labels: [Int32](repeating: 0, count: width * height))
-    }
-
-    /// Reads a decoded mask as instance labels.
-    ///
-    /// Gray and gray+alpha masks use the gray value (alpha ignored). RGB(A) masks are accepted
-    /// only when R = G = B everywhere (a gray image saved as colour); anything else is ambiguous.
-    /// - Throws: `ImagingError.unsupportedMask` naming `path`.
-    public init(mask: PixelImage, path: String) throws(ImagingError) {
-        let channels = mask.channels
-        var labels = [Int32](repeating: 0, count: mask.width * mask.height)
-        for index in labels.indices {
-            let base = index * channels
-            let value = mask.samples[base]
-            if channels >= 3 && (mask.samples[base + 1] != value || mask.samples[base + 2] != value) {
-                throw .unsupportedMask(path: path, detail: "colour mask (pixel \(index % mask.width),\(index / mask.width) has different R, G, B values)")
-            }
-            labels[index] = Int32(value)
-        }
-        self.init(width: mask.width, height: mask.height, labels: labels)
     }
 
     /// Size as "WIDTHxHEIGHT".
@@ -65,37 +49,6 @@ public struct LabelImage: Equatable, Sendable {
     /// Foreground classes for training: 1 where label > 0 (nucleus), else 0 (background).
     public var foreground: [Int32] { labels.map { $0 > 0 ? 1 : 0 } }
 
-    /// Labels the 8-connected components of `label > 0` as 1...n in raster order of their
-    /// first pixel. Turns a binary mask into instance labels (touching nuclei stay merged).
-    /// - Complexity: O(width * height).
-    public func connectedComponents() -> LabelImage {
-        var output = [Int32](repeating: 0, count: labels.count)
-        var next: Int32 = 0
-        var stack: [Int] = []
-        for start in labels.indices where labels[start] > 0 && output[start] == 0 {
-            next += 1
-            output[start] = next
-            stack.append(start)
-            while let index = stack.popLast() {
-                let x = index % width, y = index / width
-                for dy in -1...1 {
-                    let ny = y + dy
-                    guard ny >= 0 && ny < height else { continue }
-                    for dx in -1...1 {
-                        let nx = x + dx
-                        guard nx >= 0 && nx < width else { continue }
-                        let neighbour = ny * width + nx
-                        if labels[neighbour] > 0 && output[neighbour] == 0 {
-                            output[neighbour] = next
-                            stack.append(neighbour)
-                        }
-                    }
-                }
-            }
-        }
-        return LabelImage(width: width, height: height, labels: output)
-    }
-
     /// Merges one binary mask per nucleus (the `dsb2018` layout) into one label image: mask k
     /// (0-based) becomes label k + 1 where it is non-zero. Where masks overlap, the later mask
     /// wins; `overlappingPixels` counts such pixels so the caller can report them.
@@ -115,11 +68,17 @@ public struct LabelImage: Equatable, Sendable {
         return (merged, overlapping)
     }
 
-    /// As a 16-bit gray image for PNG encoding. Labels above 65535 are a programmer error.
-    public func pixelImage16() -> PixelImage {
-        PixelImage(width: width, height: height, channels: 1, bitDepth: 16, samples: labels.map {
-            precondition($0 >= 0 && $0 <= 65535, "label \($0) does not fit a 16-bit PNG")
-            return UInt16($0)
-        })
+    /// The largest label; equal to the number of instances when labels are 1...n without gaps.
+    ///
+    /// - Complexity: O(width * height).
+    public var maximumLabel: Int32 { labels.max() ?? 0 }
+
+    /// The foreground (any non-zero label) as a binary mask.
+    public var foregroundMask: [Bool] { labels.map { $0 != 0 } }
+
+    /// The label at column `x`, row `y`.
+    public subscript(x x: Int, y y: Int) -> Int32 {
+        get { labels[y * width + x] }
+        set { labels[y * width + x] = newValue }
     }
 }

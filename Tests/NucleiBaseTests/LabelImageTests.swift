@@ -1,4 +1,4 @@
-import NucleiAnalysis
+import NucleiBase
 import Testing
 
 @Suite struct LabelImageTests {
@@ -15,5 +15,14 @@ import Testing
         let image = LabelImage(width: 3, height: 2)
         #expect(image.instanceCount == 0)
         #expect(image.labels == [0, 0, 0, 0, 0, 0])
+    }
+
+    @Test func connectedComponentsAreEightConnectedInRasterOrder() {
+        let binary = LabelImage(width: 5, height: 3, labels: [0, 255, 0, 0, 255,
+                                                              255, 0, 0, 0, 255,
+                                                              0, 0, 255, 0, 0])
+        #expect(ConnectedComponents.label(binary.foregroundMask, width: 5, height: 3).labels == [0, 1, 0, 0, 2,
+                                                        1, 0, 0, 0, 2,
+                                                        0, 0, 3, 0, 0])
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NucleiSeg
 
 /// Keras-style progress text: `12/17 [=============>...........] - ETA: 4s - loss: 0.2345 - accuracy: 0.9123`.
 public enum ProgressFormatter {
