@@ -8,6 +8,10 @@ import Testing
         let (split, samples) = try dataset.evaluationSamples(split: nil, path: "DATA")
         #expect(split == "test" && samples.count == 1)
         #expect(try dataset.evaluationSamples(split: "train", path: "DATA").samples.count == 2)
-        #expect(throws: EvaluationError.emptySplit(path: "DATA", split: "val")) { try dataset.evaluationSamples(split: "val", path: "DATA") }
+        #expect(throws: EvaluationError.emptySplit(path: "DATA", split: "extra")) { try dataset.evaluationSamples(split: "extra", path: "DATA") }
+        // Without a val folder, validation is the seeded 20% of train that `train` validates on.
+        let validation = try dataset.evaluationSamples(split: "validation", path: "DATA", seed: 42)
+        #expect(validation.samples.map(\.key) == DatasetSplit.trainValidation(of: dataset, seed: 42).validation.map(\.key))
+        #expect(validation.samples.count == 1)
     }
 }
