@@ -95,7 +95,7 @@ public enum ImagingError: Error, Equatable, Sendable, LocalizedError, CustomStri
         case let .overlappingMasks(path, pixels):
             return "\(path): \(pixels) pixels belong to more than one nucleus mask; expected disjoint masks (the later mask wins)"
         case let .encodingFailed(path, message):
-            return "\(path): cannot encode the PNG: \(message)"
+            return "\(path): cannot write the image: \(message)"
         }
     }
 
