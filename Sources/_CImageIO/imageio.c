@@ -681,6 +681,9 @@ struct nsio_tiff_reader {
     nsio_image_info info;
     uint32_t tile_width, tile_height;
     uint8_t *buffer;       // one tile or one scanline
+    int32_t page;
+    uint32_t next_row;     // striped pages: the row after the last one read, of `last_sample`
+    int32_t last_sample;
 };
 
 /// Points the handlers at this call's error buffer.
@@ -729,6 +732,7 @@ int nsio_tiff_reader_open(const char *path, int32_t page, nsio_tiff_reader **res
         nsio_tiff_reader_close(reader);
         return status;
     }
+    reader->page = page;
     const nsio_image_info *shape = &reader->info;
     const uint64_t bytes = (uint64_t)(shape->bit_depth / 8);
     const uint64_t stride = shape->planar_config == PLANARCONFIG_SEPARATE ? 1 : (uint64_t)shape->samples_per_pixel;
@@ -815,16 +819,35 @@ int nsio_tiff_reader_read_region(nsio_tiff_reader *reader, int32_t sample, uint3
             }
         }
     } else {
-        // libtiff restarts a strip when a row before the last one read is asked for.
-        for (uint32_t row = y; row < y + height; row++) {
+        // Compressed strips decode only forwards from their first row (libtiff's codecs cannot
+        // seek within one: "Compression algorithm does not support random access"). Going back
+        // (or to another sample), start the page afresh; then decode from the strip's first row,
+        // or from where the last read stopped when that is in the same strip, discarding the rows
+        // above `y`.
+        uint32_t rows_per_strip = info->height;
+        TIFFGetFieldDefaulted(reader->tiff, TIFFTAG_ROWSPERSTRIP, &rows_per_strip);
+        if (rows_per_strip == 0 || rows_per_strip > info->height) rows_per_strip = info->height;
+        if (y < reader->next_row || sample != reader->last_sample) {
+            if (!TIFFSetDirectory(reader->tiff, (tdir_t)reader->page)) {
+                return tiff_fail(&reader->context, "cannot read the TIFF page again");
+            }
+            reader->next_row = 0;
+            reader->last_sample = sample;
+        }
+        uint32_t first = reader->next_row / rows_per_strip == y / rows_per_strip ? reader->next_row
+                                                                                : y / rows_per_strip * rows_per_strip;
+        for (uint32_t row = first; row < y + height; row++) {
             if (TIFFReadScanline(reader->tiff, reader->buffer, row, plane) < 0) {
+                reader->next_row = UINT32_MAX;  // unknown state: start afresh next time
                 return tiff_data_fail(&reader->context, "row", row, info->height);
             }
+            if (row < y) continue;
             for (uint32_t column = x; column < x + width; column++) {
                 copy_sample(reader->buffer, (size_t)column * stride + offset, target,
                             (size_t)(row - y) * width + (column - x), bytes);
             }
         }
+        reader->next_row = y + height;
     }
     return NSIO_OK;
 }

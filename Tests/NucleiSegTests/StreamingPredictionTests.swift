@@ -3,36 +3,40 @@ import NucleiSeg
 import Testing
 
 /// Streaming (block-by-block) prediction against predicting the whole image at once, on a
-/// 1024x1024 mosaic of four real 512x512 fluorescence images (the bundled samples' test split)
-/// with the shipped model.
+/// 1024x1024 mosaic of sixteen real 256x256 fluorescence images (DSB2018 test) with the
+/// shipped model.
 ///
-/// **Border tolerance** (measured here with 256 px blocks and a 64 px margin; README "Huge
-/// images"): the nucleus counts differ by at most 2% of the whole image's; at least 97% of the
-/// whole image's nuclei have a stitched nucleus with IoU > 0.5, with mean IoU over those at least
-/// 0.97; a whole-image nucleus without one lies within a network tile (256 px) of a block border.
-/// The network's tiles sit at other places in a block than in the whole image, so probabilities
-/// differ slightly everywhere, most near block edges (mirror padding): nuclei near the 0.5
-/// threshold or the watershed's split decision can come out differently.
+/// **Border tolerance** (320 px blocks, 64 px margin; README "Huge images"): nucleus counts
+/// within 3% of the whole image's; at least 97% of the whole image's nuclei have a stitched
+/// nucleus with IoU > 0.5, mean IoU over those at least 0.96; a nucleus found only by the stitched
+/// run is a piece of at most 60 px (where two blocks split a nucleus differently). Why they differ
+/// at all: the network's 256 px tiles sit at other places in a block than in the whole image, so
+/// the probabilities differ slightly, and nuclei near the 0.5 threshold or the watershed's split
+/// decision can come out differently; most near block borders, where the two blocks' views meet.
+/// With one block covering the image the results are identical.
 @Suite(.serialized) struct StreamingPredictionTests {
-    static let blockSize = 256, margin = 64
+    static let blockSize = 320, margin = 64  // borders inside the 256 px mosaic cells, not on their seams
 
-    /// Four 512x512 sample images side by side, as 16-bit gray (8-bit ones scaled by 257).
+    /// Sixteen 256x256 gray DSB2018 test images (fluorescence), 4 x 4, as 16-bit (x 257).
     static func mosaic() throws -> PixelImage {
-        let folder = TestResources.packageRoot.appendingPathComponent("data/nuclei-samples/test/images")
-        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".png") }.sorted()
+        let folder = TestResources.packageRoot.appendingPathComponent("data/dsb2018/test")
+        let ids = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix(".") && !$0.hasSuffix(".tsv") }.sorted()
         var cells: [PixelImage] = []
-        for name in files {
-            let image = try ImageFile.read(folder.appendingPathComponent(name))
-            guard image.width == 512, image.height == 512 else { continue }
+        for id in ids {
+            let image = try ImageFile.read(folder.appendingPathComponent("\(id)/images/\(id).png"))
+            let c = image.channels
+            guard image.width == 256, image.height == 256, c >= 3,
+                  (0..<(256 * 256)).allSatisfy({ image.samples[$0 * c] == image.samples[$0 * c + 1] && image.samples[$0 * c] == image.samples[$0 * c + 2] })
+            else { continue }
             cells.append(image)
-            if cells.count == 4 { break }
+            if cells.count == 16 { break }
         }
-        try #require(cells.count == 4)
+        try #require(cells.count == 16)
         var samples = [UInt16](repeating: 0, count: 1024 * 1024)
         for (index, cell) in cells.enumerated() {
-            let left = (index % 2) * 512, top = (index / 2) * 512, scale: UInt16 = cell.bitDepth == 8 ? 257 : 1
-            for y in 0..<512 {
-                for x in 0..<512 { samples[(top + y) * 1024 + left + x] = cell.samples[(y * 512 + x) * cell.channels] * scale }
+            let left = (index % 4) * 256, top = (index / 4) * 256
+            for y in 0..<256 {
+                for x in 0..<256 { samples[(top + y) * 1024 + left + x] = cell.samples[(y * 256 + x) * cell.channels] * 257 }
             }
         }
         return PixelImage(width: 1024, height: 1024, channels: 1, bitDepth: 16, samples: samples)
@@ -69,14 +73,20 @@ import Testing
             let offset = value.truncatingRemainder(dividingBy: Double(Self.blockSize))
             return min(offset, Double(Self.blockSize) - offset)
         }
-        let farFromBorders = unmatched.filter { min(distanceToBorder($0.centroidX), distanceToBorder($0.centroidY)) > 256 }
-        print(String(format: "streaming vs whole: %d vs %d nuclei, %d matched (IoU > 0.5), mean IoU %.4f, %d unmatched",
-                     stitchedCount, wholeCount, matches.count, meanIoU, unmatched.count))
-        #expect(wholeCount > 150)
-        #expect(abs(stitchedCount - wholeCount) * 50 <= wholeCount, "counts within 2%")
-        #expect(matches.count * 100 >= wholeCount * 97, "97% matched")
-        #expect(meanIoU >= 0.97)
-        #expect(farFromBorders.isEmpty)
+        let matchedStitched = Set(matches.map(\.predictionLabel))
+        let extra = NucleusMeasurements.measure(stitched).filter { !matchedStitched.contains($0.label) }
+        func borderDistance(_ nucleus: NucleusMeasurement) -> Int { Int(min(distanceToBorder(nucleus.centroidX), distanceToBorder(nucleus.centroidY))) }
+        // Measured (bfloat16 decoder): 443 vs 435 nuclei, 434 matched, mean IoU 0.9749; the one
+        // unmatched whole-image nucleus (9 px) is 65 px from a border, the 9 unmatched stitched
+        // ones (8-45 px) 17-126 px.
+        print(String(format: "streaming vs whole: %d vs %d nuclei, %d matched (IoU > 0.5), mean IoU %.4f", stitchedCount, wholeCount, matches.count, meanIoU))
+        print("unmatched whole-image nuclei: border distance \(unmatched.map(borderDistance)) px, areas \(unmatched.map(\.area))")
+        print("unmatched stitched nuclei: border distance \(extra.map(borderDistance)) px, areas \(extra.map(\.area))")
+        #expect(wholeCount > 400)
+        #expect(abs(stitchedCount - wholeCount) * 100 <= wholeCount * 3, "counts within 3%")
+        #expect(matches.count * 100 >= wholeCount * 97, "97% of the whole image's nuclei matched")
+        #expect(meanIoU >= 0.96)
+        #expect(extra.allSatisfy { $0.area <= 60 }, "nuclei only in the stitched result are small pieces")
 
         // Nuclei cut by a block border got one label: each whole-image nucleus that crosses a
         // border and is matched overlaps no second stitched label by more than a few pixels.
@@ -105,6 +115,22 @@ import Testing
             #expect(abs(streamed.centroidX - measured.centroidX) < 1e-9 && abs(streamed.centroidY - measured.centroidY) < 1e-9)
             #expect(abs((streamed.meanIntensity ?? -1) - (measured.meanIntensity ?? -2)) < 1e-6)
         }
+    }
+
+    @Test func oneBlockOverTheWholeImageGivesTheWholeImageResult() throws {
+        // A block as large as the image: the same tiles, intensity range and instances, so the
+        // same nuclei (numbered in another order) and measurements.
+        let image = try Self.mosaic()
+        let crop = InMemoryRegionSource(image).read(x: 0, y: 0, width: 512, height: 384)
+        let segmenter = try ShippedModel.segmenter(path: nil)
+        let whole = InstanceExtraction.extract(maps: segmenter.probabilityMaps(of: crop), options: .nuclei)
+        let (stitched, outcome, _) = try Self.stitched(crop, segmenter: segmenter, options: StreamingOptions(blockSize: 512, margin: 64))
+        #expect(outcome.blocks == 1)
+        let table = InstanceOverlapTable(truth: whole, prediction: stitched)
+        #expect(table.truthCount == table.predictionCount && table.truthCount > 20)
+        #expect(table.overlaps.count == table.truthCount && table.overlaps.allSatisfy { $0.intersection == $0.union })
+        let expected = NucleusMeasurements.measure(whole, intensity: crop.samples.map(Float.init))
+        #expect(outcome.measurements.map(\.area).sorted() == expected.map(\.area).sorted())
     }
 
     @Test func predictStreamingWritesATiledBigTIFFAndTheCSVOnly() throws {

@@ -13,7 +13,8 @@ import Foundation
 ///    an earlier block's core is painted too, unless that block already did (recovering a
 ///    nucleus whose centroid the two blocks placed on different sides of their border). An
 ///    instance more than half of whose pixels are painted already is the same nucleus seen by a
-///    neighbour and is dropped; otherwise it takes the pixels still free. A later block's
+///    neighbour and is dropped; otherwise it takes the pixels still free (when they are at least
+///    `minimumArea`). A later block's
 ///    instances are left to it. So a nucleus cut by a block border gets exactly one label, seen
 ///    whole as long as it is smaller than the margin.
 /// Rows that no later block can reach (above the next block row's margin) leave the band as
@@ -126,7 +127,8 @@ public struct StreamingPrediction {
         for label in 1...count where area[label] > 0 {
             let centroidX = left + sumX[label] / area[label], centroidY = top + sumY[label] / area[label]
             let owner = (centroidY / block) * blocksAcross + centroidX / block
-            guard owner <= blockOrder, taken[label] * 2 <= area[label] else { continue }
+            // A remainder smaller than `minimumArea` would be a speck beside a neighbour's nucleus.
+            guard owner <= blockOrder, taken[label] * 2 <= area[label], area[label] - taken[label] >= max(instances.minimumArea, 1) else { continue }
             global[label] = tally.newLabel()
         }
         let channels = region.channels
