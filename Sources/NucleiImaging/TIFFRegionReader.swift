@@ -29,9 +29,8 @@ public final class TIFFRegionReader {
         path = url.path
         let head = try Self.firstBytes(url)
         guard ImageFormat.detect(head) == .tiff else {
-            if ImageFormat.detect(head) == .png {
-                throw .unsupportedImage(path: url.path, detail: "a PNG cannot be read by region (streaming needs a TIFF, tiled or striped; convert it, e.g. with Fiji or tifffile)")
-            }
+            if ImageFormat.detect(head) == .png { throw .notRegionReadable(path: url.path, format: "PNG") }
+            if let format = ImageFormat.unsupportedName(head) { throw .notRegionReadable(path: url.path, format: format) }
             throw .unknownFormat(path: url.path, firstBytes: "\"\(head.prefix(8).map { (0x20..<0x7F).contains($0) ? String(UnicodeScalar($0)) : "." }.joined())\"")
         }
         var (reader, first) = try Self.open(url.path, page: 0)
