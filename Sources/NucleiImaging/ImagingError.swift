@@ -46,6 +46,8 @@ public enum ImagingError: Error, Equatable, Sendable, LocalizedError, CustomStri
     case overlappingMasks(path: String, pixels: Int)
     /// Encoding failed or an encoder was asked for a format it does not write.
     case encodingFailed(path: String, message: String)
+    /// A file that must be read by region (streaming prediction) is not a TIFF.
+    case notRegionReadable(path: String, format: String)
 
     public var description: String {
         switch self {
@@ -60,7 +62,7 @@ public enum ImagingError: Error, Equatable, Sendable, LocalizedError, CustomStri
         case let .corruptImage(path, format, message):
             return "\(path): damaged \(format) file: \(message)"
         case let .imageTooLarge(path, width, height, limit):
-            return "\(path): the header claims \(width)x\(height) pixels, more than the limit of \(limit); refusing to allocate it"
+            return "\(path): the header claims \(width)x\(height) pixels, more than the limit of \(limit); refusing to allocate it (predict reads a TIFF of any size block by block: --streaming; convert other formats to TIFF)"
         case let .unsupportedImage(path, detail):
             return "\(path): unsupported image: \(detail); expected 8- or 16-bit unsigned samples"
         case let .ambiguousChannels(path, shape, hint):
@@ -95,7 +97,9 @@ public enum ImagingError: Error, Equatable, Sendable, LocalizedError, CustomStri
         case let .overlappingMasks(path, pixels):
             return "\(path): \(pixels) pixels belong to more than one nucleus mask; expected disjoint masks (the later mask wins)"
         case let .encodingFailed(path, message):
-            return "\(path): cannot encode the PNG: \(message)"
+            return "\(path): cannot write the image: \(message)"
+        case let .notRegionReadable(path, format):
+            return "\(path): a \(format) file cannot be read block by block; streaming prediction needs a TIFF (tiled or striped, BigTIFF too): convert it (Fiji: File > Save As > Tiff; Python: tifffile.imwrite(..., bigtiff=True, tile=(256, 256)))"
         }
     }
 

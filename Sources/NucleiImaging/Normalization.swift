@@ -125,8 +125,19 @@ public struct NormalizationSpec: Codable, Sendable, Equatable, CustomStringConve
         switch rule(forBitDepth: image.bitDepth) {
         case .fullRange:
             return (0, Double(image.maximumValue))
+        case .percentiles:
+            return intensityRange(histogram: Self.histogram(of: image), bitDepth: image.bitDepth)
+        }
+    }
+
+    /// The sample values that map to 0 and 1 for an image of `bitDepth` bits whose colour
+    /// samples have this `histogram` (65536 bins): the same rule as `intensityRange(of:)`, for
+    /// images read piece by piece (streaming prediction counts the histogram block by block).
+    public func intensityRange(histogram: [Int], bitDepth: Int) -> (low: Double, high: Double) {
+        switch rule(forBitDepth: bitDepth) {
+        case .fullRange:
+            return (0, Double(bitDepth == 8 ? 255 : 65535))
         case let .percentiles(lowPercent, highPercent):
-            let histogram = Self.histogram(of: image)
             var low = Self.percentile(lowPercent, histogram: histogram)
             var high = Self.percentile(highPercent, histogram: histogram)
             if high <= low {
@@ -138,7 +149,7 @@ public struct NormalizationSpec: Codable, Sendable, Equatable, CustomStringConve
     }
 
     /// Histogram of the colour samples (alpha excluded), one bin per value 0...65535.
-    static func histogram(of image: PixelImage) -> [Int] {
+    public static func histogram(of image: PixelImage) -> [Int] {
         var histogram = [Int](repeating: 0, count: 65536)
         let channels = image.channels, colorChannels = image.colorChannels
         for pixel in 0..<(image.width * image.height) {

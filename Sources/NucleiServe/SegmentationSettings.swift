@@ -83,6 +83,7 @@ public struct SegmentationSettings: Sendable, Equatable, Codable {
         options.channel = channel
         options.writeOverlay = true
         options.formats = Set(PredictionFormat.allCases)
+        options.streaming = .never  // the page shows the overlay and offers every file; uploads are capped anyway
         return options
     }
 

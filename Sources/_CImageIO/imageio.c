@@ -672,3 +672,295 @@ int nsio_tiff_encode_gray(const void *samples, uint32_t width, uint32_t height, 
     *tiff_size = (size_t)output.length;
     return NSIO_OK;
 }
+
+// MARK: - TIFF files by region, and tiled BigTIFF output
+
+struct nsio_tiff_reader {
+    TIFF *tiff;
+    tiff_context context;  // only error fields are used: the handlers write into them
+    nsio_image_info info;
+    uint32_t tile_width, tile_height;
+    uint8_t *buffer;       // one tile or one scanline
+    int32_t page;
+    uint32_t next_row;     // striped pages: the row after the last one read, of `last_sample`
+    int32_t last_sample;
+};
+
+/// Points the handlers at this call's error buffer.
+static void tiff_context_reset(tiff_context *context, char *error, size_t error_capacity) {
+    if (error != NULL && error_capacity > 0) error[0] = '\0';
+    context->error = error;
+    context->error_capacity = error_capacity;
+    context->has_error = 0;
+}
+
+static TIFF *tiff_open_file(const char *path, const char *mode, tiff_context *context) {
+    TIFFSetErrorHandler(NULL);
+    TIFFSetWarningHandler(NULL);
+    TIFFOpenOptions *options = TIFFOpenOptionsAlloc();
+    if (options == NULL) return NULL;
+    TIFFOpenOptionsSetErrorHandlerExtR(options, tiff_error_handler, context);
+    TIFFOpenOptionsSetWarningHandlerExtR(options, tiff_warning_handler, context);
+    TIFFOpenOptionsSetMaxSingleMemAlloc(options, (tmsize_t)1 << 30);
+    TIFF *tiff = TIFFOpenExt(path, mode, options);
+    TIFFOpenOptionsFree(options);
+    return tiff;
+}
+
+void nsio_tiff_reader_close(nsio_tiff_reader *reader) {
+    if (reader == NULL) return;
+    if (reader->buffer != NULL) _TIFFfree(reader->buffer);
+    if (reader->tiff != NULL) TIFFClose(reader->tiff);
+    free(reader);
+}
+
+int nsio_tiff_reader_open(const char *path, int32_t page, nsio_tiff_reader **result,
+                          nsio_image_info *info, char *error, size_t error_capacity) {
+    *result = NULL;
+    nsio_tiff_reader *reader = (nsio_tiff_reader *)calloc(1, sizeof *reader);
+    if (reader == NULL) return NSIO_ERROR_MEMORY;
+    tiff_context_reset(&reader->context, error, error_capacity);
+    // "m": no memory mapping, so the pages of a multi-gigabyte file never count as resident.
+    reader->tiff = tiff_open_file(path, "rm", &reader->context);
+    if (reader->tiff == NULL) {
+        int status = tiff_fail(&reader->context, "not a readable TIFF file");
+        nsio_tiff_reader_close(reader);
+        return status;
+    }
+    int status = tiff_read_fields(reader->tiff, &reader->context, page, &reader->info);
+    if (status != NSIO_OK) {
+        nsio_tiff_reader_close(reader);
+        return status;
+    }
+    reader->page = page;
+    const nsio_image_info *shape = &reader->info;
+    const uint64_t bytes = (uint64_t)(shape->bit_depth / 8);
+    const uint64_t stride = shape->planar_config == PLANARCONFIG_SEPARATE ? 1 : (uint64_t)shape->samples_per_pixel;
+    if ((shape->bit_depth != 8 && shape->bit_depth != 16) ||
+        (shape->sample_format != SAMPLEFORMAT_UINT && shape->sample_format != SAMPLEFORMAT_VOID)) {
+        nsio_tiff_reader_close(reader);
+        set_error(error, error_capacity, "unsupported TIFF sample layout (expected 8- or 16-bit unsigned samples)");
+        return NSIO_ERROR_UNSUPPORTED;
+    }
+    if (TIFFIsTiled(reader->tiff)) {
+        TIFFGetField(reader->tiff, TIFFTAG_TILEWIDTH, &reader->tile_width);
+        TIFFGetField(reader->tiff, TIFFTAG_TILELENGTH, &reader->tile_height);
+        tmsize_t tile_bytes = TIFFTileSize(reader->tiff);
+        if (reader->tile_width == 0 || reader->tile_height == 0 || tile_bytes <= 0 ||
+            reader->tile_width > 8192 || reader->tile_height > 8192) {
+            nsio_tiff_reader_close(reader);
+            set_error(error, error_capacity, "the TIFF tiles have no size or are larger than 8192x8192 pixels");
+            return NSIO_ERROR_DECODE;
+        }
+        if ((uint64_t)tile_bytes < (uint64_t)reader->tile_width * reader->tile_height * stride * bytes) {
+            int unsupported = tiff_unsupported(&reader->context, shape);
+            nsio_tiff_reader_close(reader);
+            return unsupported;
+        }
+        reader->buffer = (uint8_t *)_TIFFmalloc(tile_bytes);
+    } else {
+        tmsize_t line_bytes = TIFFScanlineSize(reader->tiff);
+        if (line_bytes <= 0) {
+            int failed = tiff_fail(&reader->context, "TIFF scanlines have no size");
+            nsio_tiff_reader_close(reader);
+            return failed;
+        }
+        if ((uint64_t)line_bytes < (uint64_t)shape->width * stride * bytes) {
+            int unsupported = tiff_unsupported(&reader->context, shape);
+            nsio_tiff_reader_close(reader);
+            return unsupported;
+        }
+        reader->buffer = (uint8_t *)_TIFFmalloc(line_bytes);
+    }
+    if (reader->buffer == NULL) {
+        nsio_tiff_reader_close(reader);
+        set_error(error, error_capacity, "out of memory for a TIFF tile or scanline");
+        return NSIO_ERROR_MEMORY;
+    }
+    *info = reader->info;
+    *result = reader;
+    return NSIO_OK;
+}
+
+int nsio_tiff_reader_read_region(nsio_tiff_reader *reader, int32_t sample, uint32_t x, uint32_t y,
+                                 uint32_t width, uint32_t height, void *output, size_t output_bytes,
+                                 char *error, size_t error_capacity) {
+    tiff_context_reset(&reader->context, error, error_capacity);
+    const nsio_image_info *info = &reader->info;
+    const int bytes = info->bit_depth / 8;
+    if (sample < 0 || sample >= info->samples_per_pixel || output == NULL || width == 0 || height == 0 ||
+        (uint64_t)x + width > info->width || (uint64_t)y + height > info->height ||
+        output_bytes != (size_t)width * height * (size_t)bytes) {
+        set_error(error, error_capacity, "TIFF region outside the image, or a wrong output buffer");
+        return NSIO_ERROR_BUFFER;
+    }
+    const int separate = info->planar_config == PLANARCONFIG_SEPARATE;
+    const size_t stride = separate ? 1 : (size_t)info->samples_per_pixel;
+    const size_t offset = separate ? 0 : (size_t)sample;
+    const uint16_t plane = separate ? (uint16_t)sample : 0;
+    uint8_t *target = (uint8_t *)output;
+    if (TIFFIsTiled(reader->tiff)) {
+        const uint32_t tw = reader->tile_width, th = reader->tile_height;
+        const uint32_t across = (info->width + tw - 1) / tw, down = (info->height + th - 1) / th;
+        for (uint32_t ty = y / th * th; ty < y + height; ty += th) {
+            for (uint32_t tx = x / tw * tw; tx < x + width; tx += tw) {
+                if (TIFFReadTile(reader->tiff, reader->buffer, tx, ty, 0, plane) < 0) {
+                    return tiff_data_fail(&reader->context, "tile", (ty / th) * across + tx / tw, across * down);
+                }
+                uint32_t top = ty > y ? ty : y, left = tx > x ? tx : x;
+                uint32_t bottom = ty + th < y + height ? ty + th : y + height;
+                uint32_t right = tx + tw < x + width ? tx + tw : x + width;
+                for (uint32_t row = top; row < bottom; row++) {
+                    for (uint32_t column = left; column < right; column++) {
+                        size_t source = ((size_t)(row - ty) * tw + (column - tx)) * stride + offset;
+                        copy_sample(reader->buffer, source, target, (size_t)(row - y) * width + (column - x), bytes);
+                    }
+                }
+            }
+        }
+    } else {
+        // Compressed strips decode only forwards from their first row (libtiff's codecs cannot
+        // seek within one: "Compression algorithm does not support random access"). Going back
+        // (or to another sample), start the page afresh; then decode from the strip's first row,
+        // or from where the last read stopped when that is in the same strip, discarding the rows
+        // above `y`.
+        uint32_t rows_per_strip = info->height;
+        TIFFGetFieldDefaulted(reader->tiff, TIFFTAG_ROWSPERSTRIP, &rows_per_strip);
+        if (rows_per_strip == 0 || rows_per_strip > info->height) rows_per_strip = info->height;
+        if (y < reader->next_row || sample != reader->last_sample) {
+            if (!TIFFSetDirectory(reader->tiff, (tdir_t)reader->page)) {
+                return tiff_fail(&reader->context, "cannot read the TIFF page again");
+            }
+            reader->next_row = 0;
+            reader->last_sample = sample;
+        }
+        uint32_t first = reader->next_row / rows_per_strip == y / rows_per_strip ? reader->next_row
+                                                                                : y / rows_per_strip * rows_per_strip;
+        for (uint32_t row = first; row < y + height; row++) {
+            if (TIFFReadScanline(reader->tiff, reader->buffer, row, plane) < 0) {
+                reader->next_row = UINT32_MAX;  // unknown state: start afresh next time
+                return tiff_data_fail(&reader->context, "row", row, info->height);
+            }
+            if (row < y) continue;
+            for (uint32_t column = x; column < x + width; column++) {
+                copy_sample(reader->buffer, (size_t)column * stride + offset, target,
+                            (size_t)(row - y) * width + (column - x), bytes);
+            }
+        }
+        reader->next_row = y + height;
+    }
+    return NSIO_OK;
+}
+
+struct nsio_tiff_tile_writer {
+    TIFF *tiff;
+    tiff_context context;
+    uint32_t tile_size;
+    int32_t bit_depth;
+};
+
+void nsio_tiff_tile_writer_abort(nsio_tiff_tile_writer *writer) {
+    if (writer == NULL) return;
+    if (writer->tiff != NULL) TIFFClose(writer->tiff);
+    free(writer);
+}
+
+int nsio_tiff_tile_writer_open(const char *path, uint32_t width, uint32_t height, int32_t bit_depth,
+                               uint32_t tile_size, double x_resolution, double y_resolution,
+                               int32_t resolution_unit, nsio_tiff_tile_writer **result,
+                               char *error, size_t error_capacity) {
+    *result = NULL;
+    if (width == 0 || height == 0 || (bit_depth != 8 && bit_depth != 16 && bit_depth != 32) ||
+        tile_size == 0 || tile_size % 16 != 0) {
+        set_error(error, error_capacity, "nothing to encode: empty image, unsupported bit depth or tile size");
+        return NSIO_ERROR_BUFFER;
+    }
+    nsio_tiff_tile_writer *writer = (nsio_tiff_tile_writer *)calloc(1, sizeof *writer);
+    if (writer == NULL) return NSIO_ERROR_MEMORY;
+    tiff_context_reset(&writer->context, error, error_capacity);
+    writer->tile_size = tile_size;
+    writer->bit_depth = bit_depth;
+    writer->tiff = tiff_open_file(path, "w8", &writer->context);  // "8": BigTIFF (64-bit offsets)
+    if (writer->tiff == NULL) {
+        int status = tiff_fail(&writer->context, "cannot create the TIFF file");
+        nsio_tiff_tile_writer_abort(writer);
+        return status;
+    }
+    TIFF *tiff = writer->tiff;
+    int ok = TIFFSetField(tiff, TIFFTAG_IMAGEWIDTH, width) &&
+             TIFFSetField(tiff, TIFFTAG_IMAGELENGTH, height) &&
+             TIFFSetField(tiff, TIFFTAG_BITSPERSAMPLE, (uint16_t)bit_depth) &&
+             TIFFSetField(tiff, TIFFTAG_SAMPLESPERPIXEL, (uint16_t)1) &&
+             TIFFSetField(tiff, TIFFTAG_SAMPLEFORMAT, (uint16_t)SAMPLEFORMAT_UINT) &&
+             TIFFSetField(tiff, TIFFTAG_PHOTOMETRIC, (uint16_t)PHOTOMETRIC_MINISBLACK) &&
+             TIFFSetField(tiff, TIFFTAG_PLANARCONFIG, (uint16_t)PLANARCONFIG_CONTIG) &&
+             TIFFSetField(tiff, TIFFTAG_COMPRESSION, (uint16_t)COMPRESSION_ADOBE_DEFLATE) &&
+             TIFFSetField(tiff, TIFFTAG_TILEWIDTH, tile_size) &&
+             TIFFSetField(tiff, TIFFTAG_TILELENGTH, tile_size);
+    if (ok && resolution_unit != 0) {
+        ok = TIFFSetField(tiff, TIFFTAG_XRESOLUTION, (float)x_resolution) &&
+             TIFFSetField(tiff, TIFFTAG_YRESOLUTION, (float)y_resolution) &&
+             TIFFSetField(tiff, TIFFTAG_RESOLUTIONUNIT, (uint16_t)resolution_unit);
+    }
+    if (!ok) {
+        int status = tiff_fail(&writer->context, "libtiff refused the TIFF tags");
+        nsio_tiff_tile_writer_abort(writer);
+        return status;
+    }
+    *result = writer;
+    return NSIO_OK;
+}
+
+int nsio_tiff_tile_writer_write(nsio_tiff_tile_writer *writer, uint32_t x, uint32_t y,
+                                const void *tile, size_t tile_bytes, char *error,
+                                size_t error_capacity) {
+    tiff_context_reset(&writer->context, error, error_capacity);
+    const size_t expected = (size_t)writer->tile_size * writer->tile_size * (size_t)(writer->bit_depth / 8);
+    if (tile == NULL || tile_bytes != expected || x % writer->tile_size != 0 || y % writer->tile_size != 0) {
+        set_error(error, error_capacity, "a label tile of the wrong size or position");
+        return NSIO_ERROR_BUFFER;
+    }
+    if (TIFFWriteTile(writer->tiff, (void *)tile, x, y, 0, 0) < 0) {
+        return tiff_fail(&writer->context, "libtiff could not write a tile (disk full?)");
+    }
+    return NSIO_OK;
+}
+
+int nsio_tiff_tile_writer_finish(nsio_tiff_tile_writer *writer, const char *description,
+                                 char *error, size_t error_capacity) {
+    tiff_context_reset(&writer->context, error, error_capacity);
+    int ok = description == NULL || TIFFSetField(writer->tiff, TIFFTAG_IMAGEDESCRIPTION, description);
+    ok = ok && TIFFWriteDirectory(writer->tiff);
+    int status = ok ? NSIO_OK : tiff_fail(&writer->context, "libtiff could not finish the TIFF (disk full?)");
+    // TIFFClose flushes; its failure would have been reported through the handler.
+    TIFFClose(writer->tiff);
+    writer->tiff = NULL;
+    if (status == NSIO_OK && writer->context.has_error) status = NSIO_ERROR_DECODE;
+    free(writer);
+    return status;
+}
+
+int nsio_tiff_reader_resolution(nsio_tiff_reader *reader, double *x_resolution, double *y_resolution,
+                                int32_t *resolution_unit, char *description,
+                                size_t description_capacity) {
+    if (description != NULL && description_capacity > 0) description[0] = '\0';
+    *x_resolution = 0;
+    *y_resolution = 0;
+    *resolution_unit = 0;
+    float x = 0, y = 0;
+    uint16_t unit = RESUNIT_INCH;
+    if (TIFFGetField(reader->tiff, TIFFTAG_XRESOLUTION, &x) && TIFFGetField(reader->tiff, TIFFTAG_YRESOLUTION, &y)) {
+        TIFFGetFieldDefaulted(reader->tiff, TIFFTAG_RESOLUTIONUNIT, &unit);
+        *x_resolution = x;
+        *y_resolution = y;
+        *resolution_unit = unit;
+    }
+    const char *text = NULL;
+    if (description != NULL && description_capacity > 0 &&
+        TIFFGetField(reader->tiff, TIFFTAG_IMAGEDESCRIPTION, &text) && text != NULL) {
+        snprintf(description, description_capacity, "%s", text);
+    }
+    return NSIO_OK;
+}
+
+int nsio_tiff_reader_is_tiled(nsio_tiff_reader *reader) { return TIFFIsTiled(reader->tiff) ? 1 : 0; }

@@ -6,8 +6,8 @@ import NucleiSeg
 struct BenchmarkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "benchmark",
-        abstract: "Measure training and inference speed (model), the whole predict pipeline on real images (predict), or single kernels (kernels).",
-        subcommands: [BenchmarkModelCommand.self, BenchmarkPredictCommand.self, BenchmarkKernelsCommand.self],
+        abstract: "Measure training and inference speed (model), the whole predict pipeline on real images (predict), streaming prediction of a huge generated image (huge), or single kernels (kernels).",
+        subcommands: [BenchmarkModelCommand.self, BenchmarkPredictCommand.self, BenchmarkHugeCommand.self, BenchmarkKernelsCommand.self],
         defaultSubcommand: BenchmarkModelCommand.self)
 }
 

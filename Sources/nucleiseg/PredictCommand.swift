@@ -21,6 +21,12 @@ struct PredictCommand: ParsableCommand {
     var pixelSize: String?
     @Option(help: ArgumentHelp("Predict only part K of N of the inputs (every N-th image by sorted path, 1 <= K <= N), for job arrays; `nucleiseg merge` joins the parts' CSVs.", valueName: "K/N"))
     var shard: String?
+    @Flag(inversion: .prefixedNo, help: ArgumentHelp("Predict block by block in bounded memory (TIFF inputs, tiled or striped, BigTIFF too): writes NAME_labels.tif (tiled BigTIFF, 32-bit labels) and NAME_nuclei.csv only. Default: TIFFs above 2^25 pixels (e.g. 5800x5800) stream, smaller images do not; --no-streaming never streams."))
+    var streaming: Bool?
+    @Option(name: .customLong("block-size"), help: ArgumentHelp("Side of a streamed block's core in pixels (multiple of 32, 256-16384); memory grows with it.", valueName: "PX"))
+    var blockSize = StreamingOptions.defaultBlockSize
+    @Option(name: .customLong("block-margin"), help: ArgumentHelp("Context around each streamed block in pixels; must exceed the largest nucleus's diameter.", valueName: "PX"))
+    var blockMargin = StreamingOptions.defaultMargin
     @Flag(name: .customLong("skip-existing"), help: "Skip an image whose outputs (for the chosen formats) are all in --output already: resumes a run that was stopped.")
     var skipExisting = false
 
@@ -30,6 +36,9 @@ struct PredictCommand: ParsableCommand {
         }
         if let pixelSize, PixelSize.parse(pixelSize) == nil {
             throw ValidationError("--pixel-size: '\(pixelSize)' is not a positive number of micrometres (e.g. 0.325)")
+        }
+        if let problem = StreamingOptions(blockSize: blockSize, margin: blockMargin).problem {
+            throw ValidationError(problem.description)
         }
         if let shard, PredictionShard(argument: shard) == nil {
             throw ValidationError("--shard: '\(shard)' is not a shard; expected K/N with whole numbers 1 <= K <= N (e.g. 2/4)")
@@ -61,6 +70,8 @@ struct PredictCommand: ParsableCommand {
         options.writeOverlay = !noOverlay
         options.formats = PredictionFormat.parseList(format).formats ?? [.png]
         options.pixelSize = pixelSize.flatMap(PixelSize.parse)
+        options.streaming = streaming.map { $0 ? .always : .never } ?? .automatic
+        options.streamingOptions = StreamingOptions(blockSize: blockSize, margin: blockMargin)
         if let part {
             let all = inputs.inputs.count
             inputs.inputs = part.select(inputs.inputs)
@@ -77,11 +88,27 @@ struct PredictCommand: ParsableCommand {
                 continue
             }
             do {
-                let result = try PredictionWriter.predict(input.file, stem: input.stem, segmenter: segmenter,
+                let result: PredictionResult
+                var note = ""
+                if try PredictionWriter.streams(input.file, options: options) {
+                    print("\(prefix) \(input.file.lastPathComponent): streaming by blocks of \(blockSize) px (+\(blockMargin) px margin); writes \(input.stem)_labels.tif (tiled BigTIFF) and \(input.stem)_nuclei.csv only")
+                    fflush(nil)
+                    let start = ContinuousClock.now
+                    result = try PredictionWriter.predictStreaming(input.file, stem: input.stem, segmenter: segmenter, outputDirectory: outputFolder,
+                                                                   options: options) { done, blocks, nuclei in
+                        guard done == blocks || done % max(1, blocks / 10) == 0 else { return }
+                        print("    block \(done)/\(blocks): \(nuclei) nuclei")
+                        fflush(nil)
+                    }
+                    let seconds = Double((ContinuousClock.now - start).components.seconds)
+                    note = String(format: ", streamed in %.0f s", seconds)
+                } else {
+                    result = try PredictionWriter.predict(input.file, stem: input.stem, segmenter: segmenter,
                                                           outputDirectory: outputFolder, options: options)
+                }
                 let size = result.pixelSize.map { ", pixel size \($0.micrometres) µm\(options.pixelSize == nil ? " (from the file)" : "")" } ?? ""
                 let scale = result.scale == 1 ? "" : String(format: ", predicted at %.2fx", result.scale)
-                print("\(prefix) \(input.file.lastPathComponent): \(result.nuclei) nuclei\(size)\(scale)")
+                print("\(prefix) \(input.file.lastPathComponent): \(result.nuclei) nuclei\(size)\(scale)\(note)")
             } catch {
                 failures += 1
                 print("\(prefix) \(input.file.lastPathComponent): failed, nothing written for it")

@@ -93,6 +93,34 @@ import Testing
         #expect(written == ["good_labels.png", "good_mask.png", "good_nuclei.csv", "good_overlay.png"])
     }
 
+    /// `predict --streaming`: a PNG is refused by name (nothing written, non-zero exit), a bad
+    /// block size by flag, and a tiled TIFF gets its labels BigTIFF and CSV.
+    @Test func streamingPredictNamesMistakesAndWritesTheTwoFiles() throws {
+        let folder = TestResources.temporaryFolder("cli-streaming")
+        let png = folder.appendingPathComponent("scan.png")
+        try PNGCodec.write(PixelImage(width: 64, height: 48, channels: 1, bitDepth: 16, samples: (0..<(64 * 48)).map { UInt16($0) }), to: png)
+        let out = folder.appendingPathComponent("out")
+        let refused = try run(["predict", png.path, "--output", out.path, "--streaming"])
+        #expect(refused.status != 0)
+        #expect(refused.error.contains(png.path) && refused.error.contains("TIFF"))
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []).isEmpty)
+        let badBlock = try run(["predict", png.path, "--output", out.path, "--block-size", "100"])
+        #expect(badBlock.status != 0 && badBlock.error.contains("--block-size 100"))
+
+        let tif = folder.appendingPathComponent("scan.tif")
+        let writer = try TiledTIFFWriter(url: tif, width: 300, height: 280, bitDepth: 16, tileSize: 64)
+        for top in stride(from: 0, to: 280, by: 64) {
+            for left in stride(from: 0, to: 300, by: 64) {
+                try writer.writeTile(x: left, y: top, values: (0..<(64 * 64)).map { UInt32((($0 % 64 + left) / 20 + ($0 / 64 + top) / 20) % 2 * 3000 + 500) })
+            }
+        }
+        try writer.finish()
+        let streamed = try run(["predict", tif.path, "--output", out.path, "--streaming", "--block-size", "256", "--block-margin", "32"])
+        #expect(streamed.status == 0, "\(streamed.error)")
+        #expect(streamed.output.contains("streaming by blocks of 256 px"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted() == ["scan_labels.tif", "scan_nuclei.csv"])
+    }
+
     /// Ctrl-C during training: the run saves its weights, says how to resume, exits 130; `--resume`
     /// then finishes the remaining epochs.
     @Test func interruptSavesAndResumeFinishes() throws {

@@ -56,11 +56,20 @@ extension PredictionWriter {
     /// file (`--skip-existing`). An image's outputs are committed all or nothing (`OutputSet`),
     /// so a present set is a finished one; a set missing any file (another format asked for
     /// now, or a run killed before the image) is predicted again.
+    /// A streamed image's set (`streamingSuffixes`) counts as complete unless streaming is off.
     public static func hasCompleteOutputs(stem: String, in folder: URL, options: PredictionOptions) -> Bool {
-        outputNames(stem: stem, options: options).allSatisfy { name in
-            var isDirectory: ObjCBool = false
-            let path = folder.appendingPathComponent(name).path
-            return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+        func present(_ names: [String]) -> Bool {
+            names.allSatisfy { name in
+                var isDirectory: ObjCBool = false
+                let path = folder.appendingPathComponent(name).path
+                return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+            }
+        }
+        let streamed = streamingSuffixes.map { stem + $0 }
+        switch options.streaming {
+        case .always: return present(streamed)
+        case .never: return present(outputNames(stem: stem, options: options))
+        case .automatic: return present(outputNames(stem: stem, options: options)) || present(streamed)
         }
     }
 }

@@ -27,6 +27,15 @@ public struct OutputSet {
         pending.append((temporary, url))
     }
 
+    /// The temporary name for `url`, registered with the set: for a file too large to hold in
+    /// memory, which its writer fills in place (streamed labels). It is renamed by `commit` and
+    /// removed by `discard` like the others.
+    public mutating func reserve(_ url: URL) -> URL {
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+        pending.append((temporary, url))
+        return temporary
+    }
+
     /// Renames every file into place, or, on the first failure, removes the whole set.
     /// - Returns: the final URLs in the order they were added.
     public mutating func commit() throws -> [URL] {

@@ -44,6 +44,10 @@ public struct PredictionOptions: Sendable {
     public var formats: Set<PredictionFormat> = [.png]
     /// The pixel size to report measurements in; nil: the one a TIFF input declares, if any.
     public var pixelSize: PixelSize?
+    /// When an image is predicted by blocks in bounded memory (see `predictStreaming`).
+    public var streaming: StreamingChoice = .automatic
+    /// Block size and margin of streamed images.
+    public var streamingOptions = StreamingOptions()
     public init() {}
 }
 
@@ -82,6 +86,9 @@ public enum PredictionWriter {
             let now = ContinuousClock.now
             timings.add(stage, seconds: (now - clock).seconds)
             clock = now
+        }
+        if try streams(input, options: options) {
+            return try predictStreaming(input, stem: stem, segmenter: segmenter, outputDirectory: outputDirectory, options: options)
         }
         let image = try ImageFile.read(input, channel: options.channel)
         lap(.decode)

@@ -83,25 +83,27 @@ public final class Segmenter {
     }
 
     /// The maps at native resolution of `image` predicted once at `factor` times its size.
-    func maps(of image: PixelImage, scaledBy factor: Double) -> ProbabilityMaps {
+    /// `range` (tiled models only): the intensities that map to 0 and 1, when they come from a
+    /// larger image than `image` (a block of a streamed one); nil computes them from `image`.
+    func maps(of image: PixelImage, scaledBy factor: Double, range: (low: Double, high: Double)? = nil) -> ProbabilityMaps {
         guard factor != 1 else {
-            return ProbabilityMaps(interleaved: interleavedMaps(of: image), channels: mapChannels, width: image.width, height: image.height)
+            return ProbabilityMaps(interleaved: interleavedMaps(of: image, range: range), channels: mapChannels, width: image.width, height: image.height)
         }
         let scaled = NucleusScale.resize(image, by: factor)
-        let small = FloatImage(width: scaled.width, height: scaled.height, channels: mapChannels, samples: interleavedMaps(of: scaled))
+        let small = FloatImage(width: scaled.width, height: scaled.height, channels: mapChannels, samples: interleavedMaps(of: scaled, range: range))
         let back = Resize.bilinear(small, width: image.width, height: image.height)
         return ProbabilityMaps(interleaved: back.samples, channels: mapChannels, width: image.width, height: image.height)
     }
 
     /// The maps interleaved per pixel, with test-time augmentation when it is on.
-    func interleavedMaps(of image: PixelImage) -> [Float] {
-        guard testTimeAugmentation else { return singlePassMaps(of: image) }
+    func interleavedMaps(of image: PixelImage, range: (low: Double, high: Double)? = nil) -> [Float] {
+        guard testTimeAugmentation else { return singlePassMaps(of: image, range: range) }
         let channels = mapChannels
         var sum = [Float](repeating: 0, count: image.width * image.height * channels)
         for transform in Dihedral.all {
             let turned = transform.apply(image.samples, width: image.width, height: image.height, channels: image.channels)
             let view = PixelImage(width: turned.width, height: turned.height, channels: image.channels, bitDepth: image.bitDepth, samples: turned.values)
-            let back = transform.invert(singlePassMaps(of: view), width: turned.width, height: turned.height, channels: channels)
+            let back = transform.invert(singlePassMaps(of: view, range: range), width: turned.width, height: turned.height, channels: channels)
             for index in sum.indices { sum[index] += back.values[index] }
         }
         let scale = 1 / Float(Dihedral.all.count)
@@ -109,10 +111,10 @@ public final class Segmenter {
     }
 
     /// One pass, no test-time augmentation.
-    func singlePassMaps(of image: PixelImage) -> [Float] {
+    func singlePassMaps(of image: PixelImage, range: (low: Double, high: Double)? = nil) -> [Float] {
         switch mode {
         case .resize: return Resize.bilinear(inputSizeMaps(of: image), width: image.width, height: image.height).samples
-        case .crops: return tiledPrediction(image)
+        case .crops: return tiledPrediction(image, range: range)
         }
     }
 
@@ -135,8 +137,8 @@ public final class Segmenter {
         return FloatImage(width: size.width, height: size.height, channels: mapChannels, samples: maps)
     }
 
-    private func tiledPrediction(_ image: PixelImage) -> [Float] {
-        let range = normalization.intensityRange(of: image)
+    private func tiledPrediction(_ image: PixelImage, range given: (low: Double, high: Double)?) -> [Float] {
+        let range = given ?? normalization.intensityRange(of: image)
         let tile = tileSize
         let rows = Self.tileOrigins(length: image.height, tile: tile, overlap: overlap)
         let columns = Self.tileOrigins(length: image.width, tile: tile, overlap: overlap)

@@ -82,6 +82,53 @@ int nsio_tiff_encode_gray(const void *samples, uint32_t width, uint32_t height, 
                           const char *description, uint8_t **tiff, size_t *tiff_size,
                           char *error, size_t error_capacity);
 
+
+// TIFF files read by region and written tile by tile, for images too large to hold whole
+// (`predict`'s streaming mode). The file is opened without memory mapping, so only the tiles or
+// strips a region touches are read and decoded; peak memory is one tile or scanline beyond the
+// caller's region buffer. Handles are opaque; each call takes its own error buffer.
+
+typedef struct nsio_tiff_reader nsio_tiff_reader;
+
+/// Opens page `page` of the TIFF (classic or BigTIFF) at `path` and reports its shape.
+/// On success `*reader` must be released with `nsio_tiff_reader_close`.
+int nsio_tiff_reader_open(const char *path, int32_t page, nsio_tiff_reader **reader,
+                          nsio_image_info *info, char *error, size_t error_capacity);
+/// Decodes sample `sample` (0-based) of the `width` x `height` region whose top-left pixel is
+/// (x, y) into `output`: width * height samples of the page's bit depth (8 or 16), row-major.
+/// Tiled pages read only the tiles the region touches; striped pages read its rows.
+int nsio_tiff_reader_read_region(nsio_tiff_reader *reader, int32_t sample, uint32_t x, uint32_t y,
+                                 uint32_t width, uint32_t height, void *output, size_t output_bytes,
+                                 char *error, size_t error_capacity);
+void nsio_tiff_reader_close(nsio_tiff_reader *reader);
+/// 1 when the open page is tiled, 0 when it is striped.
+int nsio_tiff_reader_is_tiled(nsio_tiff_reader *reader);
+/// The open page's resolution tags and ImageDescription, as `nsio_tiff_read_resolution`.
+int nsio_tiff_reader_resolution(nsio_tiff_reader *reader, double *x_resolution, double *y_resolution,
+                                int32_t *resolution_unit, char *description,
+                                size_t description_capacity);
+
+typedef struct nsio_tiff_tile_writer nsio_tiff_tile_writer;
+
+/// Creates `path` as a single-page, deflate-compressed, tiled BigTIFF of one gray plane of
+/// unsigned `bit_depth` (8, 16 or 32) samples with `tile_size` x `tile_size` tiles (a multiple
+/// of 16). Resolution as `nsio_tiff_encode_gray`.
+int nsio_tiff_tile_writer_open(const char *path, uint32_t width, uint32_t height, int32_t bit_depth,
+                               uint32_t tile_size, double x_resolution, double y_resolution,
+                               int32_t resolution_unit, nsio_tiff_tile_writer **writer,
+                               char *error, size_t error_capacity);
+/// Writes the tile whose top-left pixel is (x, y) (multiples of the tile size): tile_size *
+/// tile_size native-endian samples, row-major; samples past the image edge are ignored.
+int nsio_tiff_tile_writer_write(nsio_tiff_tile_writer *writer, uint32_t x, uint32_t y,
+                                const void *tile, size_t tile_bytes, char *error,
+                                size_t error_capacity);
+/// Sets the ImageDescription (`description`, may be NULL), writes the directory, closes the file
+/// and releases `writer` (also on failure).
+int nsio_tiff_tile_writer_finish(nsio_tiff_tile_writer *writer, const char *description,
+                                 char *error, size_t error_capacity);
+/// Closes the file without completing it and releases `writer`; the caller removes the file.
+void nsio_tiff_tile_writer_abort(nsio_tiff_tile_writer *writer);
+
 #ifdef __cplusplus
 }
 #endif
