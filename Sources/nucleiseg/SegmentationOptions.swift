@@ -29,6 +29,8 @@ struct SegmentationOptions: ParsableArguments {
         let segmenter = try ShippedModel.segmenter(path: model, modeOverride: mode, tileSize: tileSize, precision: precision)
         segmenter.testTimeAugmentation = tta
         if let diameter { try segmenter.useDiameter(diameter, modelPath: model ?? ShippedModel.resourceName + ".safetensors") }
+        // `--diameter auto` measures its first pass with the settings asked for.
+        segmenter.postProcessing = instances(for: segmenter)
         return segmenter
     }
 
@@ -40,5 +42,37 @@ struct SegmentationOptions: ParsableArguments {
         instances.fillHoles = fillHoles
         instances.splitTouching = !noSplit
         return instances
+    }
+}
+
+/// The post-processing thresholds `predict` and `evaluate` take; each one left out keeps the
+/// model's own value (recorded by `nucleiseg tune`, else the documented default).
+struct PostProcessingOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Foreground probability above which a pixel is nucleus (default: the model's, else 0.5).", valueName: "P"))
+    var threshold: Float?
+    @Option(name: .customLong("marker-dynamic"), help: ArgumentHelp("Two-class models: how far (pixels of distance) a peak of the distance map must rise above the neck to a higher one to become a nucleus of its own; smaller splits more (default: the model's, else 2.5).", valueName: "PX"))
+    var markerDynamic: Float?
+    @Option(name: .customLong("interior-threshold"), help: ArgumentHelp("Contour models: interior probability above which a pixel seeds a nucleus (default: the model's, else 0.5).", valueName: "P"))
+    var interiorThreshold: Float?
+
+    func validate() throws {
+        if let threshold, !(threshold > 0 && threshold < 1) {
+            throw ValidationError("--threshold must be a probability between 0 and 1 (exclusive), got \(threshold)")
+        }
+        if let interiorThreshold, !(interiorThreshold > 0 && interiorThreshold < 1) {
+            throw ValidationError("--interior-threshold must be a probability between 0 and 1 (exclusive), got \(interiorThreshold)")
+        }
+        if let markerDynamic, !(markerDynamic > 0 && markerDynamic.isFinite) {
+            throw ValidationError("--marker-dynamic must be a positive number of pixels, got \(markerDynamic)")
+        }
+    }
+
+    /// `base` with the given thresholds.
+    func applied(to base: InstanceExtractionOptions) -> InstanceExtractionOptions {
+        var options = base
+        if let threshold { options.threshold = threshold }
+        if let markerDynamic { options.minimumMarkerDynamic = markerDynamic }
+        if let interiorThreshold { options.interiorThreshold = interiorThreshold }
+        return options
     }
 }
