@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the A/B layer benchmark: layer_bench against Debian's oneDNN 2.6 (/usr/include, -ldnnl)
-# and against the oneDNN 3.x that scripts/setup-onednn.sh installs, and the driver.
+# and against a oneDNN 3.x prefix (include/ and lib/ as README.md "The builds" describes; it is
+# not installed by the project, since 3.2 did not pay), and the driver.
 #     benchmarks/onednn-layers/build.sh [ONEDNN3_PREFIX]   (default .build-onednn3/prefix)
 set -euo pipefail
 cd "$(dirname "$0")"
