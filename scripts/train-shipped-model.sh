@@ -10,6 +10,9 @@ run=runs/shipped
 .build/release/nucleiseg train --data data/dsb2018/train --data data/nuclei-samples --sampling crops \
     --crops-per-image 8 --augmentation seed --eight-bit percentiles \
     --epochs 50 --patience 10 --test-data data/dsb2018/test --overwrite --output "$run" "$@"
+# The post-processing, chosen on the run's own validation images (never a test folder) and recorded in the model.
+.build/release/nucleiseg tune --data data/dsb2018/train --data data/nuclei-samples --model "$run/model.safetensors" \
+    --write "$run/model.safetensors"
 .build/release/nucleiseg evaluate --data data/dsb2018/test --model "$run/model.safetensors" \
     --by data/dsb2018/test/manifest.tsv --output "$run/evaluation"
 .build/release/nucleiseg evaluate --data data/nuclei-samples --model "$run/model.safetensors" --output "$run/evaluation-samples"
