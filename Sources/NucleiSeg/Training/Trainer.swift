@@ -145,8 +145,11 @@ public final class Trainer {
             } else {
                 epochsWithoutImprovement += 1
             }
-            try ModelCheckpoint.save(model: model, optimizer: optimizer, metadata: metadata(epochsCompleted: epoch), to: paths.lastCheckpoint)
+            // History first: a kill between the two writes leaves the history one row ahead, which
+            // resuming drops (it keeps `epochs_completed` rows); a last checkpoint ahead of the
+            // history would make the resumed run train that epoch a second time.
             try AtomicFile.write(Data(TrainingHistory.csv(history).utf8), to: paths.history)
+            try ModelCheckpoint.save(model: model, optimizer: optimizer, metadata: metadata(epochsCompleted: epoch), to: paths.lastCheckpoint)
             events(.epochEnded(record, improved: improved))
             if epochsWithoutImprovement >= options.patience {
                 stoppedEarly = true
