@@ -30,23 +30,7 @@ extension Variable {
         }
         let skipChannels = skip?.shape.last ?? 0, total = channels + skipChannels
         let inputValue = input.value, rows = inputValue.count / channels
-        var mean = Tensor(shape: [channels]), variance = Tensor(shape: [channels])
-        let normalized = Tensor(shape: inputValue.shape) { out in
-            inputValue.withUnsafeBufferPointer { x in
-                gamma.value.withUnsafeBufferPointer { g in
-                    beta.value.withUnsafeBufferPointer { b in
-                        mean.withUnsafeMutableBufferPointer { m in
-                            variance.withUnsafeMutableBufferPointer { v in
-                                kernels.batchNormForwardTraining(
-                                    rows: rows, channels: channels, input: x.baseAddress!, gamma: g.baseAddress!,
-                                    beta: b.baseAddress!, epsilon: epsilon, output: out.baseAddress!,
-                                    mean: m.baseAddress!, variance: v.baseAddress!)
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        let (normalized, mean, variance) = normalizedForTraining(inputValue, gamma: gamma.value, beta: beta.value, epsilon: epsilon, kernels: kernels)
         let output = Tensor(shape: Array(inputValue.shape.dropLast()) + [total]) { out in
             normalized.withUnsafeBufferPointer { y in
                 let y = y.baseAddress!, out = out.baseAddress!
@@ -61,7 +45,6 @@ extension Variable {
             }
         }
         let gammaValue = gamma.value
-        let batchMean = mean, batchVariance = variance
         // A skip that needs no gradient (the frozen encoder's) is neither a parent nor captured,
         // so the graph does not keep it alive: its values already sit in `output`.
         let skipNeedingGradient = skip?.requiresGradient == true ? skip : nil
@@ -79,28 +62,9 @@ extension Variable {
                     }
                 }
             }
-            var gammaGradient = Tensor(shape: [channels]), betaGradient = Tensor(shape: [channels])
-            let inputGradient = Tensor(shape: inputValue.shape) { dx in
-                inputValue.withUnsafeBufferPointer { x in
-                    maskedGradient.withUnsafeBufferPointer { dy in
-                        gammaValue.withUnsafeBufferPointer { g in
-                            batchMean.withUnsafeBufferPointer { m in
-                                batchVariance.withUnsafeBufferPointer { v in
-                                    gammaGradient.withUnsafeMutableBufferPointer { dg in
-                                        betaGradient.withUnsafeMutableBufferPointer { db in
-                                            kernels.batchNormBackward(
-                                                rows: rows, channels: channels, input: x.baseAddress!,
-                                                outputGradient: dy.baseAddress!, gamma: g.baseAddress!, mean: m.baseAddress!,
-                                                variance: v.baseAddress!, epsilon: epsilon, inputGradient: dx.baseAddress!,
-                                                gammaGradient: dg.baseAddress!, betaGradient: db.baseAddress!)
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+            let (inputGradient, gammaGradient, betaGradient) = normalizationGradients(
+                input: inputValue, outputGradient: maskedGradient, gamma: gammaValue, mean: mean, variance: variance,
+                epsilon: epsilon, kernels: kernels)
             if input.requiresGradient { input.accumulateGradient(inputGradient) }
             if gamma.requiresGradient { gamma.accumulateGradient(gammaGradient) }
             if beta.requiresGradient { beta.accumulateGradient(betaGradient) }
