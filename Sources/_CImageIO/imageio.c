@@ -605,6 +605,27 @@ static toff_t tiff_output_seek(thandle_t handle, toff_t offset, int whence) {
 
 static toff_t tiff_output_size(thandle_t handle) { return ((tiff_output *)handle)->length; }
 
+/* The tags of a one-channel unsigned label image, deflated, with the resolution when one is given
+   (resolution_unit 0: none): what the in-memory label TIFF and the tiled BigTIFF writer share.
+   Returns 1 when libtiff took every tag. */
+static int set_gray_label_tags(TIFF *tiff, uint32_t width, uint32_t height, int32_t bit_depth, int32_t resolution_unit,
+                               double x_resolution, double y_resolution) {
+    int ok = TIFFSetField(tiff, TIFFTAG_IMAGEWIDTH, width) &&
+             TIFFSetField(tiff, TIFFTAG_IMAGELENGTH, height) &&
+             TIFFSetField(tiff, TIFFTAG_BITSPERSAMPLE, (uint16_t)bit_depth) &&
+             TIFFSetField(tiff, TIFFTAG_SAMPLESPERPIXEL, (uint16_t)1) &&
+             TIFFSetField(tiff, TIFFTAG_SAMPLEFORMAT, (uint16_t)SAMPLEFORMAT_UINT) &&
+             TIFFSetField(tiff, TIFFTAG_PHOTOMETRIC, (uint16_t)PHOTOMETRIC_MINISBLACK) &&
+             TIFFSetField(tiff, TIFFTAG_PLANARCONFIG, (uint16_t)PLANARCONFIG_CONTIG) &&
+             TIFFSetField(tiff, TIFFTAG_COMPRESSION, (uint16_t)COMPRESSION_ADOBE_DEFLATE);
+    if (ok && resolution_unit != 0) {
+        ok = TIFFSetField(tiff, TIFFTAG_XRESOLUTION, (float)x_resolution) &&
+             TIFFSetField(tiff, TIFFTAG_YRESOLUTION, (float)y_resolution) &&
+             TIFFSetField(tiff, TIFFTAG_RESOLUTIONUNIT, (uint16_t)resolution_unit);
+    }
+    return ok;
+}
+
 int nsio_tiff_encode_gray(const void *samples, uint32_t width, uint32_t height, int32_t bit_depth,
                           double x_resolution, double y_resolution, int32_t resolution_unit,
                           const char *description, uint8_t **tiff_data, size_t *tiff_size,
@@ -639,20 +660,8 @@ int nsio_tiff_encode_gray(const void *samples, uint32_t width, uint32_t height, 
     uint32_t rows_per_strip = (uint32_t)(65536 / ((size_t)width * bytes));
     if (rows_per_strip < 1) rows_per_strip = 1;
     if (rows_per_strip > height) rows_per_strip = height;
-    int ok = TIFFSetField(tiff, TIFFTAG_IMAGEWIDTH, width) &&
-             TIFFSetField(tiff, TIFFTAG_IMAGELENGTH, height) &&
-             TIFFSetField(tiff, TIFFTAG_BITSPERSAMPLE, (uint16_t)bit_depth) &&
-             TIFFSetField(tiff, TIFFTAG_SAMPLESPERPIXEL, (uint16_t)1) &&
-             TIFFSetField(tiff, TIFFTAG_SAMPLEFORMAT, (uint16_t)SAMPLEFORMAT_UINT) &&
-             TIFFSetField(tiff, TIFFTAG_PHOTOMETRIC, (uint16_t)PHOTOMETRIC_MINISBLACK) &&
-             TIFFSetField(tiff, TIFFTAG_PLANARCONFIG, (uint16_t)PLANARCONFIG_CONTIG) &&
-             TIFFSetField(tiff, TIFFTAG_COMPRESSION, (uint16_t)COMPRESSION_ADOBE_DEFLATE) &&
+    int ok = set_gray_label_tags(tiff, width, height, bit_depth, resolution_unit, x_resolution, y_resolution) &&
              TIFFSetField(tiff, TIFFTAG_ROWSPERSTRIP, rows_per_strip);
-    if (ok && resolution_unit != 0) {
-        ok = TIFFSetField(tiff, TIFFTAG_XRESOLUTION, (float)x_resolution) &&
-             TIFFSetField(tiff, TIFFTAG_YRESOLUTION, (float)y_resolution) &&
-             TIFFSetField(tiff, TIFFTAG_RESOLUTIONUNIT, (uint16_t)resolution_unit);
-    }
     if (ok && description != NULL) ok = TIFFSetField(tiff, TIFFTAG_IMAGEDESCRIPTION, description);
     const uint8_t *rows = (const uint8_t *)samples;
     for (uint32_t y = 0; ok && y < height; y++) {
@@ -887,21 +896,9 @@ int nsio_tiff_tile_writer_open(const char *path, uint32_t width, uint32_t height
         return status;
     }
     TIFF *tiff = writer->tiff;
-    int ok = TIFFSetField(tiff, TIFFTAG_IMAGEWIDTH, width) &&
-             TIFFSetField(tiff, TIFFTAG_IMAGELENGTH, height) &&
-             TIFFSetField(tiff, TIFFTAG_BITSPERSAMPLE, (uint16_t)bit_depth) &&
-             TIFFSetField(tiff, TIFFTAG_SAMPLESPERPIXEL, (uint16_t)1) &&
-             TIFFSetField(tiff, TIFFTAG_SAMPLEFORMAT, (uint16_t)SAMPLEFORMAT_UINT) &&
-             TIFFSetField(tiff, TIFFTAG_PHOTOMETRIC, (uint16_t)PHOTOMETRIC_MINISBLACK) &&
-             TIFFSetField(tiff, TIFFTAG_PLANARCONFIG, (uint16_t)PLANARCONFIG_CONTIG) &&
-             TIFFSetField(tiff, TIFFTAG_COMPRESSION, (uint16_t)COMPRESSION_ADOBE_DEFLATE) &&
+    int ok = set_gray_label_tags(tiff, width, height, bit_depth, resolution_unit, x_resolution, y_resolution) &&
              TIFFSetField(tiff, TIFFTAG_TILEWIDTH, tile_size) &&
              TIFFSetField(tiff, TIFFTAG_TILELENGTH, tile_size);
-    if (ok && resolution_unit != 0) {
-        ok = TIFFSetField(tiff, TIFFTAG_XRESOLUTION, (float)x_resolution) &&
-             TIFFSetField(tiff, TIFFTAG_YRESOLUTION, (float)y_resolution) &&
-             TIFFSetField(tiff, TIFFTAG_RESOLUTIONUNIT, (uint16_t)resolution_unit);
-    }
     if (!ok) {
         int status = tiff_fail(&writer->context, "libtiff refused the TIFF tags");
         nsio_tiff_tile_writer_abort(writer);
